@@ -1,0 +1,3 @@
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`unexpected ${what}: ${String(value)}`);
+}
