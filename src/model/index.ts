@@ -5,3 +5,5 @@ export type {
   LeaseDatabase, ExpiredLeasesProcessing,
 } from './subnet4.ts';
 export type { ReplyRoute4 } from './reply-route4.ts';
+export { leaseToKeaJson, leaseFromKeaJson } from './lease-json.ts';
+export type { KeaLease4Json } from './lease-json.ts';
