@@ -1,0 +1,220 @@
+import type { Clock, Ip4 } from '../util/index.ts';
+import { inPrefix } from '../util/index.ts';
+import type { Lease4, Reservation4, Subnet4 } from '../model/index.ts';
+import { leaseExpiry, leaseVersion } from '../model/index.ts';
+import type { LeaseChange4, LeaseStore } from '../store/index.ts';
+import { StoreConflictError } from '../store/index.ts';
+import { type ClientRef4, clientKey, findReservation, leaseBelongsTo, reservationOf } from './client.ts';
+import { OfferHolds } from './offer-holds.ts';
+import { PoolIndex } from './pool-index.ts';
+
+/** Why an address cannot go to a client; a value, not an exception (R10). */
+export type Unavailable = { readonly kind: 'unavailable'; readonly reason: string };
+
+export type Pick4 =
+  | { readonly kind: 'address'; readonly address: Ip4; readonly reservation: Reservation4 | null; readonly existing: Lease4 | null }
+  | { readonly kind: 'exhausted' }
+  | Unavailable;
+
+export type Commit4 = { readonly kind: 'committed'; readonly lease: Lease4 } | Unavailable;
+
+export type LeaseTerms4 = {
+  readonly validLifetime: number;
+  readonly hostname: string;
+};
+
+export type AllocEngineOptions = {
+  readonly store: LeaseStore;
+  readonly clock: Clock;
+  /** How long an OFFERed address stays held for its client. */
+  readonly offerHoldSec?: number;
+};
+
+const CANDIDATE_TRIES = 64;
+
+/**
+ * Decides which address a client gets (R6): reservations, the client's current lease, its requested
+ * address, then a free pool address. DISCOVER calls `pick` (a dry run that only holds the address);
+ * REQUEST calls `commit`, which re-checks and writes through the store with compare-and-set.
+ */
+export class AllocEngine4 {
+  readonly #store: LeaseStore;
+  readonly #clock: Clock;
+  readonly #holds: OfferHolds;
+  #indexes = new Map<number, { subnet: Subnet4; index: PoolIndex }>();
+  readonly #unsubscribe: () => void;
+
+  constructor(options: AllocEngineOptions) {
+    this.#store = options.store;
+    this.#clock = options.clock;
+    this.#holds = new OfferHolds(options.offerHoldSec ?? 10);
+    this.#unsubscribe = this.#store.onChange((change) => this.#apply(change));
+  }
+
+  /** (Re)builds the pool indexes for these subnets from the store's current leases. */
+  async load(subnets: readonly Subnet4[]): Promise<void> {
+    const indexes = new Map<number, { subnet: Subnet4; index: PoolIndex }>();
+    for (const subnet of subnets) indexes.set(subnet.id, { subnet, index: new PoolIndex(subnet) });
+    let after: Ip4 | null = null;
+    for (;;) {
+      const page = await this.#store.scan4(after, 10_000);
+      for (const lease of page) indexes.get(lease.subnetId)?.index.apply(lease, false);
+      if (page.length < 10_000) break;
+      after = page[page.length - 1]!.address;
+    }
+    this.#indexes = indexes;
+  }
+
+  close(): void { this.#unsubscribe(); }
+
+  /** Addresses that can be handed out dynamically and how many look free, per subnet. */
+  poolCounts(subnetId: number): { total: number; free: number } {
+    const entry = this.#indexes.get(subnetId);
+    return entry === undefined ? { total: 0, free: 0 } : { total: entry.index.size, free: entry.index.free };
+  }
+
+  async currentLease(subnet: Subnet4, client: ClientRef4): Promise<Lease4 | null> {
+    const match = (leases: Lease4[]) => leases.find((l) => leaseBelongsTo(l, client, subnet.matchClientId)) ?? null;
+    if (subnet.matchClientId && client.clientId !== null) {
+      const byId = match(await this.#store.find4({ subnetId: subnet.id, clientId: client.clientId }));
+      if (byId !== null) return byId;
+    }
+    return client.hwAddress === '' ? null : match(await this.#store.find4({ subnetId: subnet.id, hwAddress: client.hwAddress }));
+  }
+
+  /**
+   * Chooses an address for a DISCOVER and holds it for the client; writes nothing.
+   * Order: reservation, current lease, requested address, held offer, free pool address.
+   */
+  async pick(subnet: Subnet4, client: ClientRef4, requested: Ip4 | null): Promise<Pick4> {
+    const now = this.#clock.now();
+    const reservation = findReservation(subnet, client);
+    if (reservation?.address != null) {
+      const check = await this.check(subnet, client, reservation.address);
+      if (check.kind !== 'available') return { kind: 'unavailable', reason: `reserved address ${check.reason}` };
+      return this.#held(client, reservation.address, reservation, check.existing, now);
+    }
+    const current = await this.currentLease(subnet, client);
+    const tried = new Set<Ip4>();
+    for (const hint of [current?.address ?? null, requested, this.#holds.heldFor(clientKey(client), now)]) {
+      if (hint === null || tried.has(hint)) continue;
+      tried.add(hint);
+      const check = await this.check(subnet, client, hint);
+      if (check.kind === 'available') return this.#held(client, hint, null, check.existing, now);
+    }
+    const index = this.#indexes.get(subnet.id)?.index;
+    if (index === undefined) return { kind: 'exhausted' };
+    for (const candidate of index.candidates(CANDIDATE_TRIES)) {
+      const check = await this.check(subnet, client, candidate);
+      if (check.kind === 'available') return this.#held(client, candidate, null, check.existing, now);
+      if (check.taken) index.markUsed(candidate);
+    }
+    const reusable = await this.#expiredInSubnet(subnet, client, now);
+    if (reusable !== null) return this.#held(client, reusable.address, null, reusable, now);
+    return { kind: 'exhausted' };
+  }
+
+  /**
+   * Can `address` go to `client` in `subnet` now? `existing` is the lease that would be replaced.
+   * `taken` says the pool index should see the address as used.
+   */
+  async check(subnet: Subnet4, client: ClientRef4, address: Ip4):
+    Promise<{ kind: 'available'; existing: Lease4 | null } | { kind: 'unavailable'; reason: string; taken: boolean }> {
+    const now = this.#clock.now();
+    if (!inPrefix(address, subnet.network, subnet.prefixLength)) return no('is outside the subnet');
+    const index = this.#indexes.get(subnet.id)?.index;
+    const reserved = reservationOf(subnet, address);
+    if (reserved !== null) {
+      if (reserved !== findReservation(subnet, client)) return no('is reserved for another client');
+    } else {
+      if (index === undefined || !index.inPools(address)) return no('is not in a pool of the subnet');
+      if (index.isBlocked(address)) return no('is excluded');
+    }
+    if (this.#holds.heldByOther(address, clientKey(client), now)) return no('is offered to another client');
+    const existing = await this.#store.get4(address);
+    if (existing === null || existing.state === 'expired-reclaimed') return { kind: 'available', existing };
+    if (existing.state === 'declined') {
+      return leaseExpiry(existing) <= now ? { kind: 'available', existing } : no('is declined and in probation', true);
+    }
+    if (leaseBelongsTo(existing, client, subnet.matchClientId)) return { kind: 'available', existing };
+    if (leaseExpiry(existing) <= now) return { kind: 'available', existing };
+    return no('is leased to another client', true);
+  }
+
+  /** Writes the lease for a REQUEST (or an INIT-REBOOT/renewal) after re-checking the address. */
+  async commit(subnet: Subnet4, client: ClientRef4, address: Ip4, terms: LeaseTerms4): Promise<Commit4> {
+    const check = await this.check(subnet, client, address);
+    if (check.kind !== 'available') return { kind: 'unavailable', reason: check.reason };
+    const lease: Lease4 = {
+      address,
+      hwAddress: client.hwAddress,
+      clientId: client.clientId,
+      subnetId: subnet.id,
+      cltt: Math.floor(this.#clock.now()),
+      validLifetime: terms.validLifetime,
+      hostname: terms.hostname,
+      state: 'default',
+    };
+    try {
+      if (check.existing === null) await this.#store.insert4(lease);
+      else await this.#store.update4(lease, leaseVersion(check.existing));
+    } catch (error) {
+      if (error instanceof StoreConflictError) return { kind: 'unavailable', reason: 'was changed by a concurrent request' };
+      throw error;
+    }
+    this.#holds.releaseClient(clientKey(client));
+    this.#indexes.get(subnet.id)?.index.markUsed(address);
+    return { kind: 'committed', lease };
+  }
+
+  /** RELEASE: the lease stays as expired-reclaimed (affinity: the client gets it back if still free). */
+  async release(subnet: Subnet4, client: ClientRef4, address: Ip4): Promise<Lease4 | null> {
+    const existing = await this.#store.get4(address);
+    if (existing === null || existing.state !== 'default' || existing.subnetId !== subnet.id) return null;
+    if (!leaseBelongsTo(existing, client, subnet.matchClientId)) return null;
+    const released: Lease4 = { ...existing, state: 'expired-reclaimed', cltt: Math.floor(this.#clock.now()), validLifetime: 0 };
+    await this.#store.update4(released, leaseVersion(existing));
+    return released;
+  }
+
+  /** DECLINE: the address is set aside for the probation period and belongs to no client. */
+  async decline(subnet: Subnet4, client: ClientRef4, address: Ip4, probationSec: number): Promise<Lease4 | null> {
+    const existing = await this.#store.get4(address);
+    if (existing === null || existing.state !== 'default' || existing.subnetId !== subnet.id) return null;
+    if (!leaseBelongsTo(existing, client, subnet.matchClientId)) return null;
+    const declined: Lease4 = {
+      address, hwAddress: '', clientId: null, subnetId: subnet.id, hostname: '', state: 'declined',
+      cltt: Math.floor(this.#clock.now()), validLifetime: probationSec,
+    };
+    await this.#store.update4(declined, leaseVersion(existing));
+    return declined;
+  }
+
+  /** Client moved on (chose another server): forget its hold. */
+  forgetOffer(client: ClientRef4): void { this.#holds.releaseClient(clientKey(client)); }
+
+  sweep(): void { this.#holds.sweep(this.#clock.now()); }
+
+  #held(client: ClientRef4, address: Ip4, reservation: Reservation4 | null, existing: Lease4 | null, now: number): Pick4 {
+    this.#holds.hold(address, clientKey(client), now);
+    return { kind: 'address', address, reservation, existing };
+  }
+
+  async #expiredInSubnet(subnet: Subnet4, client: ClientRef4, now: number): Promise<Lease4 | null> {
+    const expired = await this.#store.expiredBefore4(now, 256);
+    for (const lease of expired) {
+      if (lease.subnetId !== subnet.id) continue;
+      const check = await this.check(subnet, client, lease.address);
+      if (check.kind === 'available') return lease;
+    }
+    return null;
+  }
+
+  #apply(change: LeaseChange4): void {
+    this.#indexes.get(change.lease.subnetId)?.index.apply(change.lease, change.kind === 'remove');
+  }
+}
+
+function no(reason: string, taken = false): { kind: 'unavailable'; reason: string; taken: boolean } {
+  return { kind: 'unavailable', reason, taken };
+}

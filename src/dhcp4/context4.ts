@@ -1,0 +1,44 @@
+import type { Ip4 } from '../util/index.ts';
+import type { Message4 } from '../codec/index.ts';
+import { MessageType4, encodeMessage4, getUint16Option } from '../codec/index.ts';
+import { Opt4 } from '../codec/index.ts';
+import type { Config4 } from '../model/index.ts';
+import type { AllocEngine4 } from '../alloc/index.ts';
+import type { Logger, Stats } from '../obs/index.ts';
+import type { DropReason4, Exchange4, Outcome4 } from './exchange4.ts';
+import { replyLine4 } from './log-line4.ts';
+import { echoRelayInfo4 } from './reply4.ts';
+import { replyRoute4 } from './route.ts';
+
+/** What the message handlers need; built once per configuration by the processor's factory. */
+export type Handler4Deps = {
+  readonly config: Config4;
+  readonly engine: AllocEngine4;
+  readonly stats: Stats;
+  readonly log: Logger;
+  /** Every address this server answers as (option 54 values it accepts as its own). */
+  readonly isOwnAddress: (address: Ip4) => boolean;
+};
+
+export type Handler4 = (ex: Exchange4, deps: Handler4Deps) => Promise<Outcome4>;
+
+const SENT_STAT: Record<number, string> = {
+  [MessageType4.OFFER]: 'pkt4-offer-sent', [MessageType4.ACK]: 'pkt4-ack-sent', [MessageType4.NAK]: 'pkt4-nak-sent',
+};
+
+export function drop(reason: DropReason4): Outcome4 {
+  return { kind: 'drop', reason };
+}
+
+/** Finishes a reply: echo option 82, pick the route, encode within the client's size limit, log the line. */
+export function send4(ex: Exchange4, deps: Handler4Deps, reply: Message4, type: number, address: Ip4, delayMs = 0): Outcome4 {
+  echoRelayInfo4(reply, ex.request);
+  if (type === MessageType4.NAK && ex.request.giaddr !== 0) reply.flags |= 0x8000;
+  const maxSize = ex.relayed ? 576 : Math.max(576, getUint16Option(ex.request, Opt4.MAX_MESSAGE_SIZE) ?? 576);
+  const data = encodeMessage4(reply, maxSize);
+  deps.log.log('DHCP4_PACKET', { type, address: address, mac: ex.client.hwAddress, via: ex.via, xid: ex.request.xid }, replyLine4(ex, type, address));
+  deps.stats.add('pkt4-sent');
+  const stat = SENT_STAT[type];
+  if (stat !== undefined) deps.stats.add(stat);
+  return { kind: 'reply', data, route: replyRoute4(ex.request, reply, type), delayMs, messageType: type };
+}

@@ -1,0 +1,45 @@
+import type { Ip4 } from '../util/index.ts';
+import type { Message4 } from '../codec/index.ts';
+import type { Lease4, ReplyRoute4, Subnet4 } from '../model/index.ts';
+import type { ClientRef4 } from '../alloc/index.ts';
+
+/** The served link a packet arrived on (transport's Link4 is assignable to this). */
+export type LinkRef4 = { readonly ifname: string; readonly address: Ip4; readonly prefixLength: number };
+
+/** One received datagram, as the transport hands it over. */
+export type Inbound4 = {
+  readonly data: Uint8Array;
+  readonly link: LinkRef4;
+  readonly source: { readonly address: Ip4; readonly port: number };
+  readonly receivedAtMs: number;
+};
+
+/** Everything known about one request while it is processed; one object, as Kea's ClientContext4. */
+export type Exchange4 = {
+  readonly inbound: Inbound4;
+  readonly request: Message4;
+  readonly messageType: number;
+  readonly client: ClientRef4;
+  readonly relayed: boolean;
+  /** The address we speak as (option 54) on this link. */
+  readonly serverId: Ip4;
+  subnet: Subnet4 | null;
+  lease: Lease4 | null;
+  /** Text for the log line: 'via v1' or 'via 10.0.0.1' for relayed requests. */
+  readonly via: string;
+  readonly hostname: string;
+};
+
+/** What the processor decided: a reply to send (after `delayMs`), nothing to send (RELEASE, DECLINE), or a drop. */
+export type Outcome4 =
+  | { readonly kind: 'reply'; readonly data: Uint8Array; readonly route: ReplyRoute4; readonly delayMs: number; readonly messageType: number }
+  | { readonly kind: 'done' }
+  | { readonly kind: 'drop'; readonly reason: DropReason4 };
+
+/** Reasons a packet gets no answer; each is counted as `pkt4-receive-drop.<reason>`. */
+export const DROP_REASONS4 = [
+  'parse-failed', 'not-request', 'no-message-type', 'unsupported-type', 'bad-hardware-address',
+  'no-subnet', 'not-for-us', 'missing-requested-address', 'no-address', 'not-authoritative',
+  'store-failed', 'release-unknown', 'decline-unknown', 'disabled',
+] as const;
+export type DropReason4 = (typeof DROP_REASONS4)[number];

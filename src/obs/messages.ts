@@ -1,0 +1,45 @@
+/**
+ * The catalogue of log event IDs (Kea's style: <AREA>_<EVENT>, Kea's own ID where the meaning is the
+ * same). Every log call names one of these; docs/messages.md lists them.
+ */
+export type Level = 'debug' | 'info' | 'warn' | 'error';
+
+export const MESSAGES = {
+  DHCP4_STARTED: { level: 'info', text: 'tandem DHCPv4 server started' },
+  DHCP4_SHUTDOWN: { level: 'info', text: 'DHCPv4 server shut down' },
+  DHCP4_SHUTDOWN_REQUEST: { level: 'info', text: 'shutdown requested; draining in-flight work' },
+  DHCP4_CONFIG_WARNING: { level: 'warn', text: 'configuration warning' },
+  DHCP4_CONFIG_RELOADED: { level: 'info', text: 'configuration reloaded' },
+  DHCP4_CONFIG_RELOAD_FAIL: { level: 'error', text: 'configuration reload refused; the running configuration is kept' },
+  DHCP4_PACKET: { level: 'info', text: 'DHCP message' },
+  DHCP4_PACKET_DROP: { level: 'debug', text: 'packet dropped' },
+  DHCP4_PACKET_PARSE_FAIL: { level: 'debug', text: 'malformed packet dropped' },
+  DHCP4_PACKET_PROCESSING_FAILED: { level: 'error', text: 'packet processing failed' },
+  DHCP4_PACKET_SEND_FAIL: { level: 'warn', text: 'failed to send reply' },
+  ALLOC_POOL_EXHAUSTED: { level: 'warn', text: 'no free address in the subnet' },
+  ALLOC_RESERVATION_CONFLICT: { level: 'warn', text: 'reserved address is leased to another client' },
+  ALLOC_LEASE_DECLINED: { level: 'warn', text: 'address declined by client; in probation' },
+  ALLOC_LEASE_WRITE_FAILED: { level: 'error', text: 'lease could not be made durable; no reply sent' },
+  ALLOC_LEASES_RECLAIMED: { level: 'info', text: 'expired leases reclaimed' },
+  STORE_JOURNAL_TORN_TAIL: { level: 'warn', text: 'lease journal ended in a torn record; it was ignored' },
+  STORE_JOURNAL_BAD_RECORD: { level: 'warn', text: 'bad record in lease journal skipped' },
+  STORE_JOURNAL_WRITE_FAILED: { level: 'error', text: 'lease journal write failed' },
+  STORE_JOURNAL_COMPACTED: { level: 'info', text: 'lease journal compacted' },
+  STORE_JOURNAL_LOADED: { level: 'info', text: 'lease journal replayed' },
+  STORE_JOURNAL_COMPACTION_FAILED: { level: 'error', text: 'lease journal compaction failed; the old journal is kept' },
+  STORE_JOURNAL_STALE_LOCK: { level: 'warn', text: 'stale lease journal lock from a dead process taken over' },
+  STORE_LISTENER_FAILED: { level: 'error', text: 'a lease change listener failed' },
+  TRANSPORT_LINK_CHANGED: { level: 'info', text: 'interface address changed' },
+  TRANSPORT_ARP_FAILED: { level: 'warn', text: 'could not add ARP entry for a unicast reply; broadcasting instead' },
+  TRANSPORT_SEND_FALLBACK: { level: 'debug', text: 'reply broadcast instead of unicast' },
+  TRANSPORT_LINK_UP: { level: 'info', text: 'listening on interface' },
+  TRANSPORT_LINK_DOWN: { level: 'warn', text: 'interface gone; socket closed' },
+  TRANSPORT_LINK_WAITING: { level: 'warn', text: 'configured interface not present yet' },
+  TRANSPORT_SOCKET_FAILED: { level: 'error', text: 'could not open socket' },
+} as const satisfies Record<string, { level: Level; text: string }>;
+
+export type MessageId = keyof typeof MESSAGES;
+
+export function messageLevel(id: string): Level {
+  return (MESSAGES as Record<string, { level: Level }>)[id]?.level ?? 'info';
+}
