@@ -1,4 +1,5 @@
 import type { Ip4 } from '../util/index.ts';
+import { formatIp4 } from '../util/index.ts';
 import type { Message4 } from '../codec/index.ts';
 import { MessageType4, encodeMessage4, getUint16Option } from '../codec/index.ts';
 import { Opt4 } from '../codec/index.ts';
@@ -36,7 +37,7 @@ export function send4(ex: Exchange4, deps: Handler4Deps, reply: Message4, type: 
   if (type === MessageType4.NAK && ex.request.giaddr !== 0) reply.flags |= 0x8000;
   const maxSize = ex.relayed ? 576 : Math.max(576, getUint16Option(ex.request, Opt4.MAX_MESSAGE_SIZE) ?? 576);
   const data = encodeMessage4(reply, maxSize);
-  deps.log.log('DHCP4_PACKET', { type, address: address, mac: ex.client.hwAddress, via: ex.via, xid: ex.request.xid }, replyLine4(ex, type, address));
+  deps.log.log('DHCP4_PACKET', { type, address: formatIp4(address), mac: ex.client.hwAddress, via: ex.via, xid: ex.request.xid }, replyLine4(ex, type, address));
   deps.stats.add('pkt4-sent');
   const stat = SENT_STAT[type];
   if (stat !== undefined) deps.stats.add(stat);

@@ -11,7 +11,7 @@ export async function handleDiscover4(ex: Exchange4, deps: Handler4Deps): Promis
   const pick = await deps.engine.pick(subnet, ex.client, getIp4Option(ex.request, Opt4.REQUESTED_ADDRESS));
   if (pick.kind === 'exhausted') {
     deps.log.log('ALLOC_POOL_EXHAUSTED', { subnet: subnet.id, mac: ex.client.hwAddress, via: ex.via },
-      `no free address in subnet ${subnet.id} (${formatIp4(subnet.network)}/${subnet.prefixLength}) for ${ex.client.hwAddress} ${ex.via}`);
+      `no free address in subnet ${subnet.id} (${formatIp4(subnet.network)}/${subnet.prefixLength}) for ${ex.client.hwAddress} via ${ex.via}`);
     deps.stats.add(`subnet[${subnet.id}].v4-allocation-fail`);
     return drop('no-address');
   }

@@ -25,7 +25,7 @@ export type Exchange4 = {
   readonly serverId: Ip4;
   subnet: Subnet4 | null;
   lease: Lease4 | null;
-  /** Text for the log line: 'via v1' or 'via 10.0.0.1' for relayed requests. */
+  /** Where the request came from, for log lines: the interface name, or giaddr for relayed requests. */
   readonly via: string;
   readonly hostname: string;
 };

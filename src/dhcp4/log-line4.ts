@@ -8,16 +8,16 @@ export function receivedLine4(ex: Exchange4, requested: Ip4 | null): string {
   const name = MESSAGE_TYPE_NAMES4[ex.messageType] ?? `DHCP type ${ex.messageType}`;
   const who = `${ex.client.hwAddress}${ex.hostname !== '' ? ` (${ex.hostname})` : ''}`;
   switch (ex.messageType) {
-    case 3: return `${name} for ${formatIp4(requested ?? ex.request.ciaddr)}${ex.request.ciaddr !== 0 ? '' : ` (${formatIp4(ex.serverId)})`} from ${who} ${ex.via}`;
-    case 4: case 7: return `${name} of ${formatIp4(requested ?? ex.request.ciaddr)} from ${who} ${ex.via}`;
-    case 8: return `${name} from ${formatIp4(ex.request.ciaddr)} ${ex.via}`;
-    default: return `${name} from ${who} ${ex.via}`;
+    case 3: return `${name} for ${formatIp4(requested ?? ex.request.ciaddr)}${ex.request.ciaddr !== 0 ? '' : ` (${formatIp4(ex.serverId)})`} from ${who} via ${ex.via}`;
+    case 4: case 7: return `${name} of ${formatIp4(requested ?? ex.request.ciaddr)} from ${who} via ${ex.via}`;
+    case 8: return `${name} from ${formatIp4(ex.request.ciaddr)} via ${ex.via}`;
+    default: return `${name} from ${who} via ${ex.via}`;
   }
 }
 
 export function replyLine4(ex: Exchange4, replyType: number, address: Ip4): string {
   const name = MESSAGE_TYPE_NAMES4[replyType] ?? `DHCP type ${replyType}`;
   const who = `${ex.client.hwAddress}${ex.hostname !== '' ? ` (${ex.hostname})` : ''}`;
-  if (replyType === 5 && ex.messageType === 8) return `${name} to ${formatIp4(ex.request.ciaddr)} (${ex.client.hwAddress}) ${ex.via}`;
-  return `${name} on ${formatIp4(address)} to ${who} ${ex.via}`;
+  if (replyType === 5 && ex.messageType === 8) return `${name} to ${formatIp4(ex.request.ciaddr)} (${ex.client.hwAddress}) via ${ex.via}`;
+  return `${name} on ${formatIp4(address)} to ${who} via ${ex.via}`;
 }

@@ -97,7 +97,7 @@ function accept(request: Message4, inbound: Inbound4, deps: Handler4Deps): Excha
     serverId: inbound.link.address,
     subnet: selectSubnet4(deps.config.subnets, request, inbound.link),
     lease: null,
-    via: relayed ? `via ${formatIp4(request.giaddr)}` : `via ${inbound.link.ifname}`,
+    via: relayed ? formatIp4(request.giaddr) : inbound.link.ifname,
     hostname: sanitizeHostname(getStringOption(request, Opt4.HOST_NAME)),
   };
 }

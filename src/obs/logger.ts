@@ -21,7 +21,7 @@ export type LoggerOptions = {
 
 /**
  * One line per event. Text: `2026-11-23T06:00:00.000Z INFO DHCP4_PACKET DHCPACK on 10.0.0.20 to … via v1`
- * followed by key=value fields. JSON: `{"time":…,"level":…,"id":…,"msg":…, …fields}`.
+ * (catalogue text followed by key=value fields when no message of its own is given). JSON: `{"time":…,"level":…,"id":…,"msg":…, …fields}`.
  */
 export function createLogger(options: LoggerOptions): Logger {
   const write = options.write ?? ((line: string) => { process.stdout.write(line); });
@@ -39,7 +39,9 @@ export function createLogger(options: LoggerOptions): Logger {
         return;
       }
       let line = `${now().toISOString()} ${level.toUpperCase()} ${id} ${text}`;
-      for (const [key, value] of Object.entries(fields)) {
+      // A message written for this event (the DHCPACK line) already says what matters; the
+      // catalogue's generic text is followed by the fields.
+      if (msg === undefined) for (const [key, value] of Object.entries(fields)) {
         line += ` ${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`;
       }
       write(line + '\n');
