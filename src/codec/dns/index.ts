@@ -1,0 +1,1 @@
+export { nameLabels, labelsWireLength, writeLabels, encodeName, readName } from './dns-name.ts';
