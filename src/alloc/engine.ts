@@ -164,6 +164,7 @@ export class AllocEngine4 {
     }
     this.#holds.releaseClient(clientKey(client));
     this.#indexes.get(subnet.id)?.index.markUsed(address);
+    await this.#releaseOthers(subnet, client, address);
     return { kind: 'committed', lease };
   }
 
@@ -208,6 +209,20 @@ export class AllocEngine4 {
       if (check.kind === 'available') return lease;
     }
     return null;
+  }
+
+  /** A client holds one lease per subnet: one it had before under another address is released. */
+  async #releaseOthers(subnet: Subnet4, client: ClientRef4, kept: Ip4): Promise<void> {
+    const query = subnet.matchClientId && client.clientId !== null
+      ? { subnetId: subnet.id, clientId: client.clientId } : { subnetId: subnet.id, hwAddress: client.hwAddress };
+    for (const old of await this.#store.find4(query)) {
+      if (old.address === kept || old.state !== 'default' || !leaseBelongsTo(old, client, subnet.matchClientId)) continue;
+      try {
+        await this.#store.update4({ ...old, state: 'expired-reclaimed', cltt: Math.floor(this.#clock.now()), validLifetime: 0 }, leaseVersion(old));
+      } catch (error) {
+        if (!(error instanceof StoreConflictError)) throw error;
+      }
+    }
   }
 
   #apply(change: LeaseChange4): void {

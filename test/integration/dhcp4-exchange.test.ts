@@ -91,6 +91,20 @@ describe('DHCPv4 exchange', () => {
     assert.equal(after!.cltt, before!.cltt + 1800);
   });
 
+  it('keeps one lease per client: moving to another address releases the old one', async () => {
+    const p = await aPipeline4({ ...basicSubnet, authoritative: true });
+    const { ack } = await dora(p, '0a:00:00:00:00:05');
+    const moved = await p.reply(anInbound4(aMessage4(REQUEST, { mac: '0a:00:00:00:00:05', requested: '10.0.0.19' })));
+    assert.equal(getMessageType4(moved!), ACK);
+    assert.equal(formatIp4(moved!.yiaddr), '10.0.0.19');
+    assert.equal((await p.store.get4(ack!.yiaddr))?.state, 'expired-reclaimed');
+  });
+
+  it('stays silent on an INIT-REBOOT from an unknown client when not authoritative', async () => {
+    const p = await aPipeline4(basicSubnet);
+    assert.deepEqual(await p.process(anInbound4(aMessage4(REQUEST, { requested: '10.0.0.15' }))), { kind: 'drop', reason: 'not-authoritative' });
+  });
+
   it('frees a RELEASEd address for another client', async () => {
     const one = { ...basicSubnet, subnet4: [{ ...basicSubnet.subnet4[0]!, pools: [{ pool: '10.0.0.10 - 10.0.0.10' }] }] };
     const p = await aPipeline4(one);
