@@ -2,7 +2,7 @@
 // configured options, as read on the client side, and the server stores the lease with their MAC.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseDhcp4, dhclient, dhcpcd, e2eSkipReason, ipInRange, singleLinkLab, startServer, udhcpc } from '../helpers/lab/index.ts';
+import { baseDhcp4, dhclient, dhcpcd, e2eSkipReason, ipInRange, servedLinkLab, closeServedLink, udhcpc } from '../helpers/lab/index.ts';
 import type { ClientResult, LinkLab, ServerHandle } from '../helpers/lab/index.ts';
 
 const skip = e2eSkipReason(['dhclient', 'udhcpc', 'dhcpcd']);
@@ -30,16 +30,9 @@ describe('e2e: real clients get a lease and options', { skip: skip ?? false }, (
   const seen = new Set<string>();
 
   before(async () => {
-    L = await singleLinkLab({ clients: 3 });
-    srv = await startServer(L.lab, L.server, dhcp4);
+    ({ L, srv } = await servedLinkLab(3, dhcp4));
   });
-  after(async () => {
-    try {
-      await srv?.stop();
-    } finally {
-      await L?.lab.destroy();
-    }
-  });
+  after(() => closeServedLink(L, srv));
 
   const clients = [
     ['dhclient', dhclient],

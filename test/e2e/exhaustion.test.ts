@@ -2,7 +2,7 @@
 // keeps serving afterwards (a known client still gets its address back).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseDhcp4, dhclient, e2eSkipReason, ipInRange, singleLinkLab, startServer, udhcpc } from '../helpers/lab/index.ts';
+import { baseDhcp4, dhclient, e2eSkipReason, ipInRange, servedLinkLab, closeServedLink, udhcpc } from '../helpers/lab/index.ts';
 import type { LinkLab, ServerHandle } from '../helpers/lab/index.ts';
 
 const skip = e2eSkipReason(['dhclient', 'udhcpc']);
@@ -19,16 +19,9 @@ describe('e2e: pool exhaustion', { skip: skip ?? false }, () => {
   const leaseFile = (i: number): string => `${L?.lab.tmpdir() ?? ''}/exh-c${i}.leases`;
 
   before(async () => {
-    L = await singleLinkLab({ clients: 4 });
-    srv = await startServer(L.lab, L.server, dhcp4);
+    ({ L, srv } = await servedLinkLab(4, dhcp4));
   });
-  after(async () => {
-    try {
-      await srv?.stop();
-    } finally {
-      await L?.lab.destroy();
-    }
-  });
+  after(() => closeServedLink(L, srv));
 
   it('three clients get the three distinct pool addresses', async () => {
     assert.ok(L && srv);

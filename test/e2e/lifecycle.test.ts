@@ -2,7 +2,7 @@
 // it for another client, and DECLINE (dhcpcd's ARP probe finds a squatter) puts it on probation.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseDhcp4, capture, dhclient, dhclientRelease, dhclientStart, dhcpcd, dhcpPackets, DHCP_MSG, e2eSkipReason, singleLinkLab, startServer, udhcpc } from '../helpers/lab/index.ts';
+import { baseDhcp4, capture, dhclient, dhclientRelease, dhclientStart, dhcpcd, dhcpPackets, DHCP_MSG, e2eSkipReason, servedLinkLab, closeServedLink, udhcpc } from '../helpers/lab/index.ts';
 import type { LinkLab, ServerHandle } from '../helpers/lab/index.ts';
 
 const skip = e2eSkipReason(['dhclient', 'udhcpc', 'dhcpcd', 'tcpdump']);
@@ -16,16 +16,9 @@ function labWithServer(clients: number, dhcp4: object): { get: () => { L: LinkLa
   let L: LinkLab | undefined;
   let srv: ServerHandle | undefined;
   before(async () => {
-    L = await singleLinkLab({ clients });
-    srv = await startServer(L.lab, L.server, dhcp4);
+    ({ L, srv } = await servedLinkLab(clients, dhcp4));
   });
-  after(async () => {
-    try {
-      await srv?.stop();
-    } finally {
-      await L?.lab.destroy();
-    }
-  });
+  after(() => closeServedLink(L, srv));
   return {
     get: () => {
       assert.ok(L && srv, 'lab not set up');

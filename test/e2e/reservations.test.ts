@@ -3,7 +3,7 @@
 // an unreserved client still gets a pool address with the subnet's options.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseDhcp4, dhclient, e2eSkipReason, ipInRange, singleLinkLab, startServer, udhcpc } from '../helpers/lab/index.ts';
+import { baseDhcp4, dhclient, e2eSkipReason, ipInRange, servedLinkLab, closeServedLink, udhcpc } from '../helpers/lab/index.ts';
 import type { LinkLab, ServerHandle } from '../helpers/lab/index.ts';
 
 const skip = e2eSkipReason(['dhclient', 'udhcpc']);
@@ -47,18 +47,13 @@ describe('e2e: host reservations', { skip: skip ?? false }, () => {
   let srv: ServerHandle | undefined;
 
   before(async () => {
-    L = await singleLinkLab({ clients: 3 });
-    const c1 = L.clients[0];
-    assert.ok(c1);
-    srv = await startServer(L.lab, L.server, config(c1.mac));
+    ({ L, srv } = await servedLinkLab(3, (L) => {
+      const c1 = L.clients[0];
+      assert.ok(c1);
+      return config(c1.mac);
+    }));
   });
-  after(async () => {
-    try {
-      await srv?.stop();
-    } finally {
-      await L?.lab.destroy();
-    }
-  });
+  after(() => closeServedLink(L, srv));
 
   const log = (): string => srv?.output().slice(-3000) ?? '';
 

@@ -1,10 +1,9 @@
 import { mkdirSync, truncateSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { Clock, Ip4 } from '../../util/index.ts';
-import type { Lease4, LeaseVersion } from '../../model/index.ts';
+import type { Clock } from '../../util/index.ts';
 import { StoreError } from '../lease-store.ts';
-import type { LeaseChange4, LeaseQuery4, LeaseStore } from '../lease-store.ts';
-import { ChangeListeners, MemoryLeaseIndex, applyChange, planInsert, planRemove, planUpdate } from '../memory/index.ts';
+import type { LeaseChange4, LeaseStore } from '../lease-store.ts';
+import { ChangeListeners, MemoryLeaseIndex, applyChange, indexBackedStore } from '../memory/index.ts';
 import { acquireJournalLock } from './journal-lock.ts';
 import { encodeRecord } from './journal-record.ts';
 import { replayJournal } from './journal-replay.ts';
@@ -124,14 +123,7 @@ export async function createJournalLeaseStore(opts: JournalLeaseStoreOptions): P
     get stats() {
       return writer.stats;
     },
-    get4: (address: Ip4) => Promise.resolve(index.get(address) ?? null),
-    find4: (query: LeaseQuery4) => Promise.resolve(index.find(query)),
-    insert4: (lease: Lease4) => commit(() => planInsert(index, lease)),
-    update4: (lease: Lease4, expected: LeaseVersion) => commit(() => planUpdate(index, lease, expected)),
-    remove4: (address: Ip4, expected: LeaseVersion) => commit(() => planRemove(index, address, expected)),
-    expiredBefore4: (time: number, limit: number) => Promise.resolve(index.expiredBefore(time, limit)),
-    scan4: (after: Ip4 | null, limit: number) => Promise.resolve(index.scan(after, limit)),
-    onChange: (listener) => listeners.add(listener),
+    ...indexBackedStore(index, listeners, commit),
     compact,
     close: () => {
       if (closing !== null) return closing;

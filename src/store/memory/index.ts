@@ -1,4 +1,4 @@
 export { MemoryLeaseIndex } from './memory-lease-index.ts';
 export { createMemoryLeaseStore } from './memory-lease-store.ts';
 export type { MemoryLeaseStoreOptions } from './memory-lease-store.ts';
-export { ChangeListeners, applyChange, normalizeLease, planInsert, planRemove, planUpdate } from './lease-changes.ts';
+export { ChangeListeners, applyChange, indexBackedStore, normalizeLease, planInsert, planRemove, planUpdate } from './lease-changes.ts';

@@ -1,7 +1,7 @@
 import type { Ip4 } from '../../util/index.ts';
 import type { Lease4, LeaseVersion } from '../../model/index.ts';
 import { StoreConflictError, StoreError } from '../lease-store.ts';
-import type { LeaseChange4 } from '../lease-store.ts';
+import type { LeaseChange4, LeaseQuery4, LeaseStore } from '../lease-store.ts';
 import type { MemoryLeaseIndex } from './memory-lease-index.ts';
 
 const STATES = new Set(['default', 'declined', 'expired-reclaimed']);
@@ -87,4 +87,23 @@ export class ChangeListeners {
 
 function fmt(a: Ip4): string {
   return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+}
+
+/**
+ * The LeaseStore methods both stores share: reads straight from the index, and writes planned
+ * against it (compare-and-set) and handed to `commit`, which applies and persists the change.
+ */
+export function indexBackedStore(
+  index: MemoryLeaseIndex, listeners: ChangeListeners, commit: (plan: () => LeaseChange4 | StoreConflictError) => Promise<void>,
+): Omit<LeaseStore, 'close'> {
+  return {
+    get4: (address: Ip4) => Promise.resolve(index.get(address) ?? null),
+    find4: (query: LeaseQuery4) => Promise.resolve(index.find(query)),
+    insert4: (lease: Lease4) => commit(() => planInsert(index, lease)),
+    update4: (lease: Lease4, expected: LeaseVersion) => commit(() => planUpdate(index, lease, expected)),
+    remove4: (address: Ip4, expected: LeaseVersion) => commit(() => planRemove(index, address, expected)),
+    expiredBefore4: (time: number, limit: number) => Promise.resolve(index.expiredBefore(time, limit)),
+    scan4: (after: Ip4 | null, limit: number) => Promise.resolve(index.scan(after, limit)),
+    onChange: (listener) => listeners.add(listener),
+  };
 }

@@ -1,9 +1,7 @@
-import type { Ip4 } from '../../util/index.ts';
-import type { Lease4, LeaseVersion } from '../../model/index.ts';
 import { StoreError } from '../lease-store.ts';
-import type { LeaseChange4, LeaseQuery4, LeaseStore } from '../lease-store.ts';
+import type { LeaseChange4, LeaseStore } from '../lease-store.ts';
 import { MemoryLeaseIndex } from './memory-lease-index.ts';
-import { ChangeListeners, applyChange, planInsert, planRemove, planUpdate } from './lease-changes.ts';
+import { ChangeListeners, applyChange, indexBackedStore } from './lease-changes.ts';
 
 export type MemoryLeaseStoreOptions = {
   log?: (id: string, fields: Record<string, unknown>) => void;
@@ -29,14 +27,7 @@ export function createMemoryLeaseStore(opts: MemoryLeaseStoreOptions = {}): Leas
   }
 
   return {
-    get4: (address: Ip4) => Promise.resolve(index.get(address) ?? null),
-    find4: (query: LeaseQuery4) => Promise.resolve(index.find(query)),
-    insert4: (lease: Lease4) => commit(() => planInsert(index, lease)),
-    update4: (lease: Lease4, expected: LeaseVersion) => commit(() => planUpdate(index, lease, expected)),
-    remove4: (address: Ip4, expected: LeaseVersion) => commit(() => planRemove(index, address, expected)),
-    expiredBefore4: (time: number, limit: number) => Promise.resolve(index.expiredBefore(time, limit)),
-    scan4: (after: Ip4 | null, limit: number) => Promise.resolve(index.scan(after, limit)),
-    onChange: (listener) => listeners.add(listener),
+    ...indexBackedStore(index, listeners, commit),
     close: () => {
       closed = true;
       return Promise.resolve();

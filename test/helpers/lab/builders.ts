@@ -1,7 +1,8 @@
 // Common lab shapes, so each e2e test file only says what is special about it.
 import { createLab, haveCommand, labSkipReason } from './netns.ts';
 import type { Lab, Ns } from './netns.ts';
-import { serverSkipReason } from './servers.ts';
+import { serverSkipReason, startServer } from './servers.ts';
+import type { ServerHandle } from './servers.ts';
 
 export type LinkClient = { readonly ns: Ns; readonly ifname: string; readonly mac: string };
 export type LinkLab = {
@@ -76,4 +77,25 @@ export function ipInRange(addr: string | null, lo: string, hi: string): boolean 
   if (addr === null) return false;
   const n = ipNum(addr);
   return n >= ipNum(lo) && n <= ipNum(hi);
+}
+
+/** A single-link lab with the server under test started on it (`dhcp4` may depend on the lab, e.g. MACs). */
+export async function servedLinkLab(clients: number, dhcp4: object | ((l: LinkLab) => object)): Promise<{ L: LinkLab; srv: ServerHandle }> {
+  const L = await singleLinkLab({ clients });
+  try {
+    const srv = await startServer(L.lab, L.server, typeof dhcp4 === 'function' ? dhcp4(L) : dhcp4);
+    return { L, srv };
+  } catch (e) {
+    await L.lab.destroy();
+    throw e;
+  }
+}
+
+/** Stops the server and removes the lab, whatever state either is in. */
+export async function closeServedLink(L: LinkLab | undefined, srv: ServerHandle | undefined): Promise<void> {
+  try {
+    await srv?.stop();
+  } finally {
+    await L?.lab.destroy();
+  }
 }

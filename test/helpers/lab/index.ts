@@ -8,4 +8,4 @@ export { dhclient, dhclientStart, dhclientRelease, udhcpc, dhcpcd, fromNewVars }
 export type { CapturedPacket, DhcpView } from './capture.ts';
 export { capture, parsePcap, dhcpView, dhcpPackets, DHCP_MSG } from './capture.ts';
 export type { LinkClient, LinkLab } from './builders.ts';
-export { singleLinkLab, e2eSkipReason, baseDhcp4, clientMac, ipInRange } from './builders.ts';
+export { singleLinkLab, servedLinkLab, closeServedLink, e2eSkipReason, baseDhcp4, clientMac, ipInRange } from './builders.ts';
