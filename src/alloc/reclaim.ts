@@ -7,8 +7,8 @@ import { StoreConflictError } from '../store/index.ts';
 export interface Reclaimer4 {
   /** One reclamation cycle: expired leases (and declined ones past probation) become expired-reclaimed. */
   reclaim(): Promise<{ reclaimed: number; declinedExpired: number; more: boolean }>;
-  /** Removes expired-reclaimed leases older than hold-reclaimed-time. */
-  flush(): Promise<number>;
+  /** Removes expired-reclaimed leases older than hold-reclaimed-time (or `holdSec` when given). */
+  flush(holdSec?: number): Promise<number>;
   start(): void;
   stop(): void;
 }
@@ -47,8 +47,8 @@ export function createReclaimer4(deps: {
     return { reclaimed, declinedExpired, more: expired.length >= limit };
   }
 
-  async function flush() {
-    const cutoff = clock.now() - settings.holdReclaimedTime;
+  async function flush(holdSec = settings.holdReclaimedTime) {
+    const cutoff = clock.now() - holdSec;
     let after: Ip4 | null = null;
     let flushed = 0;
     for (;;) {

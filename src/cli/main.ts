@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { runCheck } from './check.ts';
 import { runLeases } from './leases.ts';
 import { runServe } from './serve.ts';
-import { VERSION } from './version.ts';
+import { VERSION } from '../runtime/index.ts';
 
 const USAGE = `usage: tandem <command> [options]
 

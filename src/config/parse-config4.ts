@@ -28,7 +28,12 @@ export type ParseConfig4Options = {
   readInclude?: (path: string) => string;
 };
 
-export type ParseConfig4Result = { config: Config4 | null; issues: ConfigIssue[] };
+export type ParseConfig4Result = {
+  config: Config4 | null;
+  issues: ConfigIssue[];
+  /** The JSON as read (comments dropped, includes spliced in); what config-get and config-write show. */
+  json?: unknown;
+};
 
 /**
  * Text in, frozen snapshot or every problem out: parse → validate → derive → freeze (STYLE R9).
@@ -50,7 +55,7 @@ export function parseConfig4(text: string, opts: ParseConfig4Options = {}): Pars
   c.issues.push(...json.issues);
   const config = build(json.value, c, opts);
   const issues = sortIssues(c.issues, jsonOpts.source ?? '<config>');
-  return { config: c.errorCount === 0 ? config : null, issues };
+  return { config: c.errorCount === 0 ? config : null, issues, json: json.value };
 }
 
 function dirname(p: string): string {

@@ -19,6 +19,8 @@ export type Handler4Deps = {
   readonly log: Logger;
   /** Every address this server answers as (option 54 values it accepts as its own). */
   readonly isOwnAddress: (address: Ip4) => boolean;
+  /** False while serving is disabled (dhcp-disable): every packet is dropped and counted. */
+  readonly serving?: () => boolean;
 };
 
 export type Handler4 = (ex: Exchange4, deps: Handler4Deps) => Promise<Outcome4>;

@@ -46,6 +46,7 @@ export function createProcessor4(deps: Handler4Deps): Processor4 {
   return {
     async process(inbound) {
       stats.add('pkt4-received');
+      if (deps.serving !== undefined && !deps.serving()) return finish(drop('disabled'));
       let request: Message4;
       try {
         request = decodeMessage4(inbound.data);

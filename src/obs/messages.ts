@@ -11,6 +11,8 @@ export const MESSAGES = {
   DHCP4_CONFIG_WARNING: { level: 'warn', text: 'configuration warning' },
   DHCP4_CONFIG_RELOADED: { level: 'info', text: 'configuration reloaded' },
   DHCP4_CONFIG_RELOAD_FAIL: { level: 'error', text: 'configuration reload refused; the running configuration is kept' },
+  DHCP4_SERVICE_DISABLED: { level: 'warn', text: 'DHCP service disabled by command; packets are dropped' },
+  DHCP4_SERVICE_ENABLED: { level: 'info', text: 'DHCP service enabled' },
   DHCP4_PACKET: { level: 'info', text: 'DHCP message' },
   DHCP4_PACKET_DROP: { level: 'debug', text: 'packet dropped' },
   DHCP4_PACKET_PARSE_FAIL: { level: 'debug', text: 'malformed packet dropped' },

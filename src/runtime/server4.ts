@@ -1,16 +1,20 @@
 import type { Clock, Ip4 } from '../util/index.ts';
 import { formatIp4, systemClock } from '../util/index.ts';
 import type { Config4 } from '../model/index.ts';
-import { ConfigError, checkConfig4File, formatConfigIssue } from '../config/index.ts';
+import { ConfigError } from '../config/index.ts';
 import { createLeaseStore } from '../store/index.ts';
-import type { LeaseStore } from '../store/index.ts';
 import { AllocEngine4, createReclaimer4 } from '../alloc/index.ts';
+import type { Reclaimer4 } from '../alloc/index.ts';
 import { createProcessor4 } from '../dhcp4/index.ts';
 import type { Processor4 } from '../dhcp4/index.ts';
-import type { Logger, Stats } from '../obs/index.ts';
+import type { Logger } from '../obs/index.ts';
 import { createStats } from '../obs/index.ts';
+import type { ConfigOutcome, ServerApi } from '../control/types.ts';
 import { createUdpTransport4 } from '../transport/index.ts';
 import type { Inbound4, Transport4 } from '../transport/index.ts';
+import { VERSION } from './version.ts';
+import { parseConfigJson, readConfigFile, writeConfigJson } from './config-source.ts';
+import type { ConfigAttempt, LoadedConfig } from './config-source.ts';
 import { trackSubnetStats } from './subnet-stats.ts';
 
 export type Server4Options = {
@@ -19,12 +23,12 @@ export type Server4Options = {
   readonly clock?: Clock;
   /** For tests: a transport other than the UDP one. */
   readonly createTransport?: (config: Config4) => Transport4;
+  /** Called when a `shutdown` command asks the server to stop. */
+  readonly onShutdownRequest?: () => void;
 };
 
-export interface Server4 {
-  readonly stats: Stats;
-  readonly store: LeaseStore;
-  config(): Config4;
+/** A running DHCPv4 server: everything the control API needs, plus stop. */
+export interface Server4 extends ServerApi {
   /** Re-reads the config file; a bad one is logged and the running one kept. Resolves true when applied. */
   reload(): Promise<boolean>;
   /** Stops receiving, waits for in-flight exchanges, flushes the store. */
@@ -33,23 +37,31 @@ export interface Server4 {
 
 /** The composition root for a DHCPv4 server: config → store → engine → processor → transport. */
 export async function startServer4(options: Server4Options): Promise<Server4> {
-  const { log } = options;
+  const { log, configPath } = options;
   const clock = options.clock ?? systemClock;
-  let config = await loadOrThrow(options.configPath, log);
+  const first = await readConfigFile(configPath, log);
+  if (first.loaded === null) throw new ConfigError([...first.issues]);
+  let current: LoadedConfig = first.loaded;
+  let lastConfigAt = clock.now();
   const stats = createStats();
-  const store = await createLeaseStore(config.leaseDatabase, { clock, log: (id, fields) => log.log(id, fields) });
+  const store = await createLeaseStore(current.config.leaseDatabase, { clock, log: (id, fields) => log.log(id, fields) });
   const engine = new AllocEngine4({ store, clock });
-  await engine.load(config.subnets);
-  const subnetStats = await trackSubnetStats(store, stats, engine, () => config.subnets);
-  const transport = options.createTransport?.(config) ?? createUdpTransport4({
-    interfaces: config.interfaces, log: (id, fields) => log.log(id, fields),
+  await engine.load(current.config.subnets);
+  const subnetStats = await trackSubnetStats(store, stats, engine, () => current.config.subnets);
+  const transport = options.createTransport?.(current.config) ?? createUdpTransport4({
+    interfaces: current.config.interfaces, log: (id, fields) => log.log(id, fields),
   });
   const isOwnAddress = (address: Ip4) => transport.links().some((l) => l.address === address);
-  let processor: Processor4 = createProcessor4({ config, engine, stats, log, isOwnAddress });
-  const reclaimer = createReclaimer4({
+  let serving = true;
+  let enableTimer: NodeJS.Timeout | null = null;
+  const makeProcessor = (config: Config4): Processor4 =>
+    createProcessor4({ config, engine, stats, log, isOwnAddress, serving: () => serving });
+  const makeReclaimer = (config: Config4): Reclaimer4 => createReclaimer4({
     store, clock, settings: config.expiredLeasesProcessing,
     onReclaimed: (r) => log.log('ALLOC_LEASES_RECLAIMED', r),
   });
+  let processor = makeProcessor(current.config);
+  let reclaimer = makeReclaimer(current.config);
   const inflight = new Set<Promise<void>>();
   const timers: NodeJS.Timeout[] = [];
 
@@ -64,6 +76,38 @@ export async function startServer4(options: Server4Options): Promise<Server4> {
       log.log('DHCP4_PACKET_SEND_FAIL', { link: packet.link.ifname, route: outcome.route.kind, error: String(error) });
     }
   };
+
+  /** Applies a validated config: everything new is built beside the old, then swapped (R9). */
+  async function apply(attempt: ConfigAttempt, how: string): Promise<ConfigOutcome> {
+    if (attempt.loaded === null) {
+      log.log('DHCP4_CONFIG_RELOAD_FAIL', { how, errors: attempt.issues.filter((i) => i.severity === 'error').length });
+      return { ok: false, issues: attempt.issues };
+    }
+    const next = attempt.loaded;
+    if (JSON.stringify(next.config.leaseDatabase) !== JSON.stringify(current.config.leaseDatabase)) {
+      const issue = { path: 'Dhcp4.lease-database', severity: 'error' as const, message: 'lease-database settings take effect only after a restart' };
+      log.log('DHCP4_CONFIG_RELOAD_FAIL', { how, error: issue.message });
+      return { ok: false, issues: [issue] };
+    }
+    try {
+      await engine.load(next.config.subnets);
+      await transport.reconfigure(next.config.interfaces);
+    } catch (error) {
+      await engine.load(current.config.subnets);
+      log.log('DHCP4_CONFIG_RELOAD_FAIL', { how, error: String(error) });
+      return { ok: false, issues: [{ path: '', severity: 'error', message: `could not apply: ${String(error)}` }] };
+    }
+    current = next;
+    lastConfigAt = clock.now();
+    processor = makeProcessor(current.config);
+    reclaimer.stop();
+    reclaimer = makeReclaimer(current.config);
+    reclaimer.start();
+    await subnetStats.refresh();
+    log.log('DHCP4_CONFIG_RELOADED', { how, subnets: current.config.subnets.length });
+    return { ok: true };
+  }
+
   await transport.start((packet) => {
     const work = handle(packet).catch((error) => {
       log.log('DHCP4_PACKET_PROCESSING_FAILED', { error: String(error) });
@@ -74,44 +118,51 @@ export async function startServer4(options: Server4Options): Promise<Server4> {
   reclaimer.start();
   timers.push(setInterval(() => engine.sweep(), 5000).unref());
   log.log('DHCP4_STARTED', {
-    config: options.configPath, subnets: config.subnets.length,
+    version: VERSION, config: configPath, subnets: current.config.subnets.length,
     links: transport.links().map((l) => `${l.ifname}/${formatIp4(l.address)}`),
   });
 
   let stopping: Promise<void> | null = null;
   return {
+    version: VERSION,
+    startedAt: clock.now(),
+    lastConfigAt: () => lastConfigAt,
     stats, store,
-    config: () => config,
-    async reload() {
-      let next: Config4;
-      try {
-        next = await loadOrThrow(options.configPath, log);
-      } catch (error) {
-        log.log('DHCP4_CONFIG_RELOAD_FAIL', { error: error instanceof Error ? error.message : String(error) });
-        return false;
-      }
-      if (JSON.stringify(next.leaseDatabase) !== JSON.stringify(config.leaseDatabase)) {
-        log.log('DHCP4_CONFIG_RELOAD_FAIL', { error: 'lease-database settings changed; they take effect only after a restart' });
-        return false;
-      }
-      try {
-        await engine.load(next.subnets);
-        await transport.reconfigure(next.interfaces);
-      } catch (error) {
-        await engine.load(config.subnets);
-        log.log('DHCP4_CONFIG_RELOAD_FAIL', { error: String(error) });
-        return false;
-      }
-      config = next;
-      processor = createProcessor4({ config, engine, stats, log, isOwnAddress });
-      await subnetStats.refresh();
-      log.log('DHCP4_CONFIG_RELOADED', { subnets: config.subnets.length });
-      return true;
+    config: () => current.config,
+    configJson: () => current.json,
+    configPath: () => configPath,
+    testConfig(json) {
+      const attempt = parseConfigJson(json, configPath);
+      return attempt.loaded === null ? { ok: false, issues: attempt.issues } : { ok: true };
     },
+    setConfig: (json) => apply(parseConfigJson(json, configPath), 'config-set'),
+    reloadConfig: async () => apply(await readConfigFile(configPath, log), 'config-reload'),
+    async reload() {
+      return (await apply(await readConfigFile(configPath, log), 'SIGHUP')).ok;
+    },
+    writeConfig: (path) => writeConfigJson(current.json, path ?? configPath),
+    setServing(enabled, opts = {}) {
+      if (enableTimer !== null) clearTimeout(enableTimer);
+      enableTimer = null;
+      serving = enabled;
+      if (!enabled && opts.maxPeriodSec !== undefined && opts.maxPeriodSec > 0) {
+        enableTimer = setTimeout(() => { serving = true; enableTimer = null; }, opts.maxPeriodSec * 1000).unref();
+      }
+      log.log(enabled ? 'DHCP4_SERVICE_ENABLED' : 'DHCP4_SERVICE_DISABLED', { origin: opts.origin ?? 'user', maxPeriod: opts.maxPeriodSec ?? null });
+    },
+    serving: () => serving,
+    async reclaimLeases(remove) {
+      const { reclaimed, declinedExpired } = await reclaimer.reclaim();
+      const removed = remove ? await reclaimer.flush(0) : 0;
+      return { reclaimed: reclaimed + declinedExpired, removed };
+    },
+    poolCounts: (subnetId) => engine.poolCounts(subnetId),
+    shutdown: () => options.onShutdownRequest?.(),
     stop() {
       stopping ??= (async () => {
         log.log('DHCP4_SHUTDOWN_REQUEST', { inflight: inflight.size });
         for (const t of timers) clearInterval(t);
+        if (enableTimer !== null) clearTimeout(enableTimer);
         reclaimer.stop();
         await transport.close();
         await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => setTimeout(r, 10_000).unref())]);
@@ -123,14 +174,4 @@ export async function startServer4(options: Server4Options): Promise<Server4> {
       return stopping;
     },
   };
-}
-
-/** Reads and validates the config; warnings are logged, errors logged and thrown as one ConfigError. */
-async function loadOrThrow(path: string, log: Logger): Promise<Config4> {
-  const { config, issues } = await checkConfig4File(path);
-  for (const issue of issues) {
-    log.log(issue.severity === 'error' ? 'DHCP4_CONFIG_RELOAD_FAIL' : 'DHCP4_CONFIG_WARNING', {}, formatConfigIssue(issue));
-  }
-  if (config === null) throw new ConfigError(issues);
-  return config;
 }
