@@ -28,6 +28,8 @@ export type AllocEngineOptions = {
   readonly clock: Clock;
   /** How long an OFFERed address stays held for its client. */
   readonly offerHoldSec?: number;
+  /** Told when a client's reserved address is leased to someone else (it is served from the pool). */
+  readonly onReservationConflict?: (subnet: Subnet4, client: ClientRef4, address: Ip4, reason: string) => void;
 };
 
 const CANDIDATE_TRIES = 64;
@@ -43,8 +45,10 @@ export class AllocEngine4 {
   readonly #holds: OfferHolds;
   #indexes = new Map<number, { subnet: Subnet4; index: PoolIndex }>();
   readonly #unsubscribe: () => void;
+  readonly #onConflict: AllocEngineOptions['onReservationConflict'];
 
   constructor(options: AllocEngineOptions) {
+    this.#onConflict = options.onReservationConflict;
     this.#store = options.store;
     this.#clock = options.clock;
     this.#holds = new OfferHolds(options.offerHoldSec ?? 10);
@@ -73,13 +77,22 @@ export class AllocEngine4 {
     return entry === undefined ? { total: 0, free: 0 } : { total: entry.index.size, free: entry.index.free };
   }
 
+  /**
+   * The client's lease in the subnet: one in the default state if it has one (newest first), else its
+   * most recent released or expired one (the address it would like back).
+   */
   async currentLease(subnet: Subnet4, client: ClientRef4): Promise<Lease4 | null> {
-    const match = (leases: Lease4[]) => leases.find((l) => leaseBelongsTo(l, client, subnet.matchClientId)) ?? null;
-    if (subnet.matchClientId && client.clientId !== null) {
-      const byId = match(await this.#store.find4({ subnetId: subnet.id, clientId: client.clientId }));
-      if (byId !== null) return byId;
+    const leases: Lease4[] = [];
+    if (client.clientId !== null && (subnet.matchClientId || client.hwAddress === '')) {
+      leases.push(...await this.#store.find4({ subnetId: subnet.id, clientId: client.clientId }));
     }
-    return client.hwAddress === '' ? null : match(await this.#store.find4({ subnetId: subnet.id, hwAddress: client.hwAddress }));
+    if (client.hwAddress !== '') leases.push(...await this.#store.find4({ subnetId: subnet.id, hwAddress: client.hwAddress }));
+    let best: Lease4 | null = null;
+    for (const lease of leases) {
+      if (!leaseBelongsTo(lease, client, subnet.matchClientId)) continue;
+      if (best === null || rank(lease) > rank(best) || (rank(lease) === rank(best) && lease.cltt > best.cltt)) best = lease;
+    }
+    return best;
   }
 
   /**
@@ -91,8 +104,9 @@ export class AllocEngine4 {
     const reservation = findReservation(subnet, client);
     if (reservation?.address != null) {
       const check = await this.check(subnet, client, reservation.address);
-      if (check.kind !== 'available') return { kind: 'unavailable', reason: `reserved address ${check.reason}` };
-      return this.#held(client, reservation.address, reservation, check.existing, now);
+      if (check.kind === 'available') return this.#held(client, reservation.address, reservation, check.existing, now);
+      // The reserved address is in use by someone else: serve the client from the pool meanwhile (as Kea).
+      this.#onConflict?.(subnet, client, reservation.address, check.reason);
     }
     const current = await this.currentLease(subnet, client);
     const tried = new Set<Ip4>();
@@ -164,7 +178,8 @@ export class AllocEngine4 {
     }
     this.#holds.releaseClient(clientKey(client));
     this.#indexes.get(subnet.id)?.index.markUsed(address);
-    await this.#releaseOthers(subnet, client, address);
+    const renewal = check.existing !== null && check.existing.state === 'default' && leaseBelongsTo(check.existing, client, subnet.matchClientId);
+    if (!renewal) await this.#releaseOthers(subnet, client, address);
     return { kind: 'committed', lease };
   }
 
@@ -174,8 +189,7 @@ export class AllocEngine4 {
     if (existing === null || existing.state !== 'default' || existing.subnetId !== subnet.id) return null;
     if (!leaseBelongsTo(existing, client, subnet.matchClientId)) return null;
     const released: Lease4 = { ...existing, state: 'expired-reclaimed', cltt: Math.floor(this.#clock.now()), validLifetime: 0 };
-    await this.#store.update4(released, leaseVersion(existing));
-    return released;
+    return (await this.#casUpdate(released, existing)) ? released : null;
   }
 
   /** DECLINE: the address is set aside for the probation period and belongs to no client. */
@@ -187,8 +201,7 @@ export class AllocEngine4 {
       address, hwAddress: '', clientId: null, subnetId: subnet.id, hostname: '', state: 'declined',
       cltt: Math.floor(this.#clock.now()), validLifetime: probationSec,
     };
-    await this.#store.update4(declined, leaseVersion(existing));
-    return declined;
+    return (await this.#casUpdate(declined, existing)) ? declined : null;
   }
 
   /** Client moved on (chose another server): forget its hold. */
@@ -211,23 +224,35 @@ export class AllocEngine4 {
     return null;
   }
 
+  /** Compare-and-set update; false when the lease changed meanwhile (a concurrent renewal won). */
+  async #casUpdate(next: Lease4, expected: Lease4): Promise<boolean> {
+    try {
+      await this.#store.update4(next, leaseVersion(expected));
+      return true;
+    } catch (error) {
+      if (error instanceof StoreConflictError) return false;
+      throw error;
+    }
+  }
+
   /** A client holds one lease per subnet: one it had before under another address is released. */
   async #releaseOthers(subnet: Subnet4, client: ClientRef4, kept: Ip4): Promise<void> {
     const query = subnet.matchClientId && client.clientId !== null
       ? { subnetId: subnet.id, clientId: client.clientId } : { subnetId: subnet.id, hwAddress: client.hwAddress };
     for (const old of await this.#store.find4(query)) {
       if (old.address === kept || old.state !== 'default' || !leaseBelongsTo(old, client, subnet.matchClientId)) continue;
-      try {
-        await this.#store.update4({ ...old, state: 'expired-reclaimed', cltt: Math.floor(this.#clock.now()), validLifetime: 0 }, leaseVersion(old));
-      } catch (error) {
-        if (!(error instanceof StoreConflictError)) throw error;
-      }
+      await this.#casUpdate({ ...old, state: 'expired-reclaimed', cltt: Math.floor(this.#clock.now()), validLifetime: 0 }, old);
     }
   }
 
   #apply(change: LeaseChange4): void {
     this.#indexes.get(change.lease.subnetId)?.index.apply(change.lease, change.kind === 'remove');
   }
+}
+
+/** Preference among a client's leases: assigned, then released/expired, then anything else. */
+function rank(lease: Lease4): number {
+  return lease.state === 'default' ? 2 : lease.state === 'expired-reclaimed' ? 1 : 0;
 }
 
 function no(reason: string, taken = false): { kind: 'unavailable'; reason: string; taken: boolean } {

@@ -12,17 +12,24 @@ export class PoolIndex {
   readonly #blocked: Set<Ip4>;
   #cursor = 0;
   #rangeCursor = 0;
+  /** Pool addresses that can be leased at all (reserved ones included, as Kea counts them). */
+  readonly size: number;
 
   constructor(subnet: Subnet4) {
-    this.#blocked = blockedAddresses(subnet);
+    const excluded = excludedAddresses(subnet);
+    this.#blocked = new Set(excluded);
+    for (const r of subnet.reservations) if (r.address !== null) this.#blocked.add(r.address);
+    let size = 0;
     this.#ranges = subnet.pools.map((pool) => {
       const used = new Uint8Array(pool.last - pool.first + 1);
       let free = used.length;
       for (let a = pool.first; a <= pool.last; a++) {
+        if (!excluded.has(a)) size++;
         if (this.#blocked.has(a)) { used[a - pool.first] = 2; free--; }
       }
       return { first: pool.first, last: pool.last, used, free };
     });
+    this.size = size;
   }
 
   /** Records what a committed lease means for its address. */
@@ -38,9 +45,6 @@ export class PoolIndex {
   inPools(address: Ip4): boolean {
     return this.#ranges.some((r) => address >= r.first && address <= r.last);
   }
-
-  /** Total addresses that can be handed out dynamically. */
-  get size(): number { return this.#ranges.reduce((n, r) => n + r.used.length, 0) - this.#blockedInPools(); }
 
   get free(): number { return this.#ranges.reduce((n, r) => n + r.free, 0); }
 
@@ -80,15 +84,10 @@ export class PoolIndex {
       return;
     }
   }
-
-  #blockedInPools(): number {
-    let n = 0;
-    for (const r of this.#ranges) for (const u of r.used) if (u === 2) n++;
-    return n;
-  }
 }
 
-function blockedAddresses(subnet: Subnet4): Set<Ip4> {
+/** Never leased: the network and broadcast addresses and the configured exclusions. */
+function excludedAddresses(subnet: Subnet4): Set<Ip4> {
   const blocked = new Set<Ip4>();
   if (subnet.prefixLength < 31) {
     blocked.add(subnet.network);
@@ -97,6 +96,5 @@ function blockedAddresses(subnet: Subnet4): Set<Ip4> {
   for (const [first, last] of subnet.exclusions) {
     for (let a = first; a <= last; a++) blocked.add(a);
   }
-  for (const r of subnet.reservations) if (r.address !== null) blocked.add(r.address);
   return blocked;
 }

@@ -10,7 +10,7 @@ export function createReply4(ex: Exchange4, type: number, yiaddr: Ip4): Message4
   const req = ex.request;
   const reply = createMessage4({
     op: 2, htype: req.htype, hlen: req.hlen, hops: 0, xid: req.xid, secs: 0, flags: req.flags,
-    ciaddr: type === 6 ? 0 : req.ciaddr, yiaddr, siaddr: 0, giaddr: req.giaddr, chaddr: req.chaddr,
+    ciaddr: type === 5 ? req.ciaddr : 0, yiaddr, siaddr: 0, giaddr: req.giaddr, chaddr: req.chaddr,
   });
   reply.options.set(Opt4.MESSAGE_TYPE, Uint8Array.of(type));
   reply.options.set(Opt4.SERVER_ID, ip4Bytes(ex.serverId));
@@ -73,6 +73,7 @@ export function addConfiguredOptions4(
   reply.options.set(Opt4.SUBNET_MASK, mask?.data ?? ip4Bytes(prefixMask(subnet.prefixLength)));
   const prl = getParameterRequestList(ex.request);
   const codes = prl.length > 0 ? prl : allCodes(layers);
+  for (const code of BASIC_CODES) addOne(reply, code, lookup(code)?.data);
   for (const code of codes) addOne(reply, code, lookup(code)?.data);
   for (const layer of layers) for (const [code, v] of layer) if (v.alwaysSend) addOne(reply, code, lookup(code)?.data);
   if (reservation !== null && reservation.hostname !== '' && !reply.options.has(Opt4.HOST_NAME)
@@ -80,6 +81,9 @@ export function addConfiguredOptions4(
     reply.options.set(Opt4.HOST_NAME, new TextEncoder().encode(reservation.hostname));
   }
 }
+
+/** Sent whenever configured, asked for or not, as Kea does: routers, DNS servers, domain name. */
+const BASIC_CODES = [Opt4.ROUTERS, Opt4.DOMAIN_NAME_SERVERS, Opt4.DOMAIN_NAME];
 
 const RESERVED_CODES = new Set<number>([
   Opt4.PAD, Opt4.END, Opt4.MESSAGE_TYPE, Opt4.SERVER_ID, Opt4.LEASE_TIME, Opt4.RENEWAL_TIME,
@@ -98,8 +102,13 @@ function allCodes(layers: OptionSet4[]): number[] {
   return [...codes];
 }
 
-/** RFC 3046: a relay agent information option in the request is echoed, unchanged, as the last option. */
-export function echoRelayInfo4(reply: Message4, request: Message4): void {
+/**
+ * Echoes what the client and relay put in: option 61 (RFC 6842, so clients without a hardware
+ * address can match replies) and option 82, unchanged and last (RFC 3046).
+ */
+export function echoClientOptions4(reply: Message4, request: Message4): void {
+  const clientId = request.options.get(Opt4.CLIENT_ID);
+  if (clientId !== undefined) reply.options.set(Opt4.CLIENT_ID, clientId);
   const info = request.options.get(Opt4.RELAY_AGENT_INFO);
   if (info !== undefined) reply.options.set(Opt4.RELAY_AGENT_INFO, info);
 }

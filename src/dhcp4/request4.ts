@@ -25,23 +25,25 @@ export async function handleRequest4(ex: Exchange4, deps: Handler4Deps): Promise
     return drop('not-for-us');
   }
   const subnet = ex.subnet;
+  if (subnet === null) return drop('no-subnet');
   const selecting = serverId !== null;
   const address: Ip4 | null = request.ciaddr !== 0 ? request.ciaddr : requested;
   if (address === null) return drop('missing-requested-address');
-  if (subnet === null) {
-    return selecting || deps.config.subnets.length === 0 ? drop('no-subnet') : nak(ex, deps, address, 'no subnet for this client');
-  }
   if (!inPrefix(address, subnet.network, subnet.prefixLength)) {
     return nak(ex, deps, address, `${formatIp4(address)} is not on the client's network`);
   }
+  const reservation = findReservation(subnet, ex.client);
+  if (reservation?.address != null && reservation.address !== address
+    && (await deps.engine.check(subnet, ex.client, reservation.address)).kind === 'available') {
+    return nak(ex, deps, address, `the client has a reservation for ${formatIp4(reservation.address)}`);
+  }
   if (!selecting) {
     const current = await deps.engine.currentLease(subnet, ex.client);
-    const known = current !== null && current.address === address && current.state === 'default';
-    if (!known && !subnet.authoritative) {
-      const check = await deps.engine.check(subnet, ex.client, address);
-      if (check.kind === 'unavailable' && check.taken) return nak(ex, deps, address, check.reason);
-      return drop('not-authoritative');
+    if (current !== null && current.state === 'default' && current.address !== address) {
+      return nak(ex, deps, address, `the client's lease is for ${formatIp4(current.address)}`);
     }
+    const known = current !== null && current.address === address;
+    if (!known && !subnet.authoritative) return drop('not-authoritative');
   }
   return commitAndAck(ex, deps, subnet, address);
 }

@@ -12,7 +12,8 @@ import type { LinkRef4 } from './exchange4.ts';
  * bound to that interface, else the one containing the interface address).
  */
 export function selectSubnet4(subnets: readonly Subnet4[], request: Message4, link: LinkRef4): Subnet4 | null {
-  const selector = linkSelection(request) ?? getIp4Option(request, Opt4.SUBNET_SELECTION);
+  // Option 82's link-selection is a relay's statement; a directly attached client cannot make it.
+  const selector = (request.giaddr !== 0 ? linkSelection(request) : null) ?? getIp4Option(request, Opt4.SUBNET_SELECTION);
   if (selector !== null) return containing(subnets, selector);
   if (request.giaddr !== 0) {
     for (const s of subnets) if (s.relayAddresses.includes(request.giaddr)) return s;

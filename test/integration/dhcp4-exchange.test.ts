@@ -91,13 +91,47 @@ describe('DHCPv4 exchange', () => {
     assert.equal(after!.cltt, before!.cltt + 1800);
   });
 
-  it('keeps one lease per client: moving to another address releases the old one', async () => {
+  it('NAKs an INIT-REBOOT for an address other than the client\'s lease, keeping the lease', async () => {
     const p = await aPipeline4({ ...basicSubnet, authoritative: true });
     const { ack } = await dora(p, '0a:00:00:00:00:05');
-    const moved = await p.reply(anInbound4(aMessage4(REQUEST, { mac: '0a:00:00:00:00:05', requested: '10.0.0.19' })));
-    assert.equal(getMessageType4(moved!), ACK);
-    assert.equal(formatIp4(moved!.yiaddr), '10.0.0.19');
-    assert.equal((await p.store.get4(ack!.yiaddr))?.state, 'expired-reclaimed');
+    const nak = await p.reply(anInbound4(aMessage4(REQUEST, { mac: '0a:00:00:00:00:05', requested: '10.0.0.19' })));
+    assert.equal(getMessageType4(nak!), NAK);
+    assert.equal((await p.store.get4(ack!.yiaddr))?.state, 'default');
+    assert.equal(await p.store.get4(ip('10.0.0.19')), null);
+  });
+
+  it('renews a lease even when the client has an older released one (non-authoritative)', async () => {
+    const p = await aPipeline4(basicSubnet);
+    const first = await dora(p, '0a:00:00:00:00:06');
+    await p.process(anInbound4(aMessage4(RELEASE, { mac: '0a:00:00:00:00:06', ciaddr: formatIp4(first.ack!.yiaddr), serverId: '10.0.0.1' })));
+    await dora(p, '0a:00:00:00:00:99', { requested: formatIp4(first.ack!.yiaddr) }); // someone else takes the released address
+    const second = await dora(p, '0a:00:00:00:00:06');
+    assert.notEqual(second.ack!.yiaddr, first.ack!.yiaddr);
+    const renewed = await p.reply(anInbound4(aMessage4(REQUEST, { mac: '0a:00:00:00:00:06', ciaddr: formatIp4(second.ack!.yiaddr) })));
+    assert.equal(getMessageType4(renewed!), ACK);
+  });
+
+  it('moves a client to its reservation, and serves it from the pool while the reserved address is taken', async () => {
+    const cfg = structuredClone(basicSubnet) as typeof basicSubnet & { subnet4: Array<Record<string, unknown>> };
+    cfg.subnet4[0]!['reservations'] = [{ 'hw-address': '0a:00:00:00:00:aa', 'ip-address': '10.0.0.200' }];
+    const p = await aPipeline4(cfg);
+    // 10.0.0.200 is held by another client's lease (e.g. from before the reservation was made).
+    await p.store.insert4({ address: ip('10.0.0.200'), hwAddress: '0a:00:00:00:00:bb', clientId: null, subnetId: 1,
+      cltt: p.clock.now(), validLifetime: 3600, hostname: '', state: 'default' });
+    const meanwhile = await dora(p, '0a:00:00:00:00:aa');
+    assert.ok(meanwhile.ack!.yiaddr >= ip('10.0.0.10') && meanwhile.ack!.yiaddr <= ip('10.0.0.20'));
+    const held = (await p.store.get4(ip('10.0.0.200')))!;
+    await p.store.remove4(held.address, { cltt: held.cltt, validLifetime: held.validLifetime });
+    const renew = await p.reply(anInbound4(aMessage4(REQUEST, { mac: '0a:00:00:00:00:aa', ciaddr: formatIp4(meanwhile.ack!.yiaddr) })));
+    assert.equal(getMessageType4(renew!), NAK, 'the renewal of the pool address is refused so the client moves');
+    const moved = await dora(p, '0a:00:00:00:00:aa');
+    assert.equal(formatIp4(moved.ack!.yiaddr), '10.0.0.200');
+  });
+
+  it('echoes the client identifier (RFC 6842)', async () => {
+    const p = await aPipeline4(basicSubnet);
+    const { ack } = await dora(p, '0a:00:00:00:00:0b', { clientId: '01:0a:00:00:00:00:0b' });
+    assert.deepEqual([...ack!.options.get(Opt4.CLIENT_ID)!], [1, 10, 0, 0, 0, 0, 11]);
   });
 
   it('stays silent on an INIT-REBOOT from an unknown client when not authoritative', async () => {
