@@ -24,6 +24,7 @@ export async function checkConfig4File(path: string, opts: { dataDir?: string } 
     baseDir: dirname(full),
     ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
     readInclude: (p) => readFileSync(p, 'utf8'),
+    readFile: (p) => readFileSync(p, 'utf8'),
   });
 }
 

@@ -129,7 +129,7 @@ describe('parseConfig4 subnet ids', () => {
 
 describe('parseConfig4 warnings and ignored keys', () => {
   const cases: Array<[string, object, string, RegExp]> = [
-    ['ignored Kea key', { loggers: [], 'control-socket': {} }, 'Dhcp4.control-socket', /ignored by tandem/],
+    ['ignored Kea key', { loggers: [], 'multi-threading': {} }, 'Dhcp4.multi-threading', /ignored by tandem/],
     ['dhcp-ddns switched off', { 'dhcp-ddns': { 'enable-updates': false } }, 'Dhcp4.dhcp-ddns', /ignored by tandem/],
     ['SQL keys with memfile', { 'lease-database': { type: 'memfile', host: 'x' } }, 'Dhcp4.lease-database.host', /ignored/],
     ['subnet interface not listed', { 'interfaces-config': { interfaces: ['eth0'] }, subnet4: [{ id: 1, subnet: '10.0.0.0/24', interface: 'eth9' }] },

@@ -5,6 +5,7 @@ import type { ConfigIssue } from './config-issue.ts';
 import {
   DEFAULT_DATA_DIR, readDhcpDdns, readExpiredLeasesProcessing, readInterfaces, readLeaseDatabase,
 } from './global-sections.ts';
+import { readControlSockets } from './control-sockets.ts';
 import { childPath, parseJsonc } from './jsonc.ts';
 import type { JsoncOptions, JsonValue } from './jsonc.ts';
 import { mergeOptions } from './option-data.ts';
@@ -26,6 +27,8 @@ export type ParseConfig4Options = {
   dataDir?: string;
   /** Reads an included file, given its path resolved against the including file's directory. */
   readInclude?: (path: string) => string;
+  /** Reads a control API credentials file (`user-file`, `password-file`); without it those keys are errors. */
+  readFile?: (path: string) => string;
 };
 
 export type ParseConfig4Result = {
@@ -87,6 +90,7 @@ function build(root: JsonValue, c: IssueCollector, opts: ParseConfig4Options): C
   const interfaces = readInterfaces(dhcp4);
   const leaseDatabase = readLeaseDatabase(dhcp4, { baseDir: opts.baseDir, dataDir: opts.dataDir ?? DEFAULT_DATA_DIR });
   const expiredLeasesProcessing = readExpiredLeasesProcessing(dhcp4);
+  const controlSockets = readControlSockets(dhcp4, { leaseFile: leaseDatabase.name, baseDir: opts.baseDir, readFile: opts.readFile });
   const declineProbationPeriod = dhcp4.int('decline-probation-period') ?? 86400;
   readDhcpDdns(dhcp4);
   const global = readScope(dhcp4);
@@ -114,6 +118,7 @@ function build(root: JsonValue, c: IssueCollector, opts: ParseConfig4Options): C
     subnets,
     declineProbationPeriod,
     expiredLeasesProcessing: { ...expiredLeasesProcessing },
+    controlSockets,
     source: opts.source ?? null,
   });
 }

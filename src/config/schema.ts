@@ -36,10 +36,10 @@ export const TOP_KEYS: KeyTable = {
 export const DHCP4_KEYS: KeyTable = {
   supported: [
     ...ANNOTATIONS, ...SHARED_SCOPE, 'interfaces-config', 'lease-database', 'subnet4', 'decline-probation-period',
-    'expired-leases-processing', 'dhcp-ddns',
+    'expired-leases-processing', 'dhcp-ddns', 'control-socket', 'control-sockets',
   ],
   ignored: [
-    'loggers', 'control-socket', 'control-sockets', 'multi-threading', 'dhcp-queue-control', 'sanity-checks',
+    'loggers', 'multi-threading', 'dhcp-queue-control', 'sanity-checks',
     'server-tag', 'hooks-libraries', 'host-reservation-identifiers', 'statistic-default-sample-count',
     'statistic-default-sample-age', 'parked-packet-limit', 'dhcp4o6-port', 'store-extended-info',
     'early-global-reservations-lookup', 'reservations-lookup-first', 'ip-reservations-unique', ...DDNS_KEYS,
@@ -105,6 +105,27 @@ export const OPTION_DATA_KEYS: KeyTable = {
   supported: [...ANNOTATIONS, 'name', 'code', 'data', 'csv-format', 'always-send', 'space'],
   ignored: [],
   refused: ['never-send'],
+};
+
+export const CONTROL_SOCKET_KEYS: KeyTable = {
+  supported: [
+    ...ANNOTATIONS, 'socket-type', 'socket-name', 'socket-address', 'socket-port', 'authentication',
+    'trust-anchor', 'cert-file', 'key-file', 'cert-required',
+  ],
+  ignored: ['http-headers'],
+  refused: [],
+};
+
+export const AUTHENTICATION_KEYS: KeyTable = {
+  supported: [...ANNOTATIONS, 'type', 'realm', 'directory', 'clients'],
+  ignored: [],
+  refused: [],
+};
+
+export const AUTH_CLIENT_KEYS: KeyTable = {
+  supported: [...ANNOTATIONS, 'user', 'password', 'user-file', 'password-file'],
+  ignored: [],
+  refused: [],
 };
 
 export const RELAY_KEYS: KeyTable = {

@@ -77,6 +77,33 @@ export type ExpiredLeasesProcessing = {
   readonly unwarnedReclaimCycles: number;
 };
 
+/** HTTP Basic credentials for one control API client (Kea's `authentication.clients[]`). */
+export type ControlClient = { readonly user: string; readonly password: string };
+
+/** TLS settings of an https control socket; paths are absolute. */
+export type ControlTls = {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** CA bundle that client certificates must chain to, or null (no client certificates asked for). */
+  readonly trustAnchor: string | null;
+  /** Refuse clients without a certificate signed by `trustAnchor` (Kea's `cert-required`). */
+  readonly certRequired: boolean;
+};
+
+/** One control API listener (Kea's `control-socket` / `control-sockets` entries). */
+export type ControlSocketSpec =
+  | { readonly type: 'unix'; readonly path: string }
+  | {
+    readonly type: 'http' | 'https';
+    readonly address: string;
+    /** 0 picks a free port (for tests). */
+    readonly port: number;
+    /** Basic authentication, or null when the listener accepts anyone who can reach it. */
+    readonly auth: { readonly realm: string; readonly clients: readonly ControlClient[] } | null;
+    /** Set exactly when `type` is 'https'. */
+    readonly tls: ControlTls | null;
+  };
+
 /** The whole validated DHCPv4 configuration, deeply frozen. */
 export type Config4 = {
   readonly interfaces: readonly InterfaceSpec[];
@@ -84,6 +111,8 @@ export type Config4 = {
   readonly subnets: readonly Subnet4[];
   readonly declineProbationPeriod: number;
   readonly expiredLeasesProcessing: ExpiredLeasesProcessing;
+  /** Control API listeners; by default one Unix socket beside the lease file. */
+  readonly controlSockets: readonly ControlSocketSpec[];
   /** The file the snapshot was read from, if any (for messages and reload). */
   readonly source: string | null;
 };

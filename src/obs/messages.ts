@@ -38,6 +38,13 @@ export const MESSAGES = {
   TRANSPORT_LINK_DOWN: { level: 'warn', text: 'interface gone; socket closed' },
   TRANSPORT_LINK_WAITING: { level: 'warn', text: 'configured interface not present yet' },
   TRANSPORT_SOCKET_FAILED: { level: 'error', text: 'could not open socket' },
+  CTRL_COMMAND_RECEIVED: { level: 'debug', text: 'control command received' },
+  CTRL_COMMAND_FAILED: { level: 'warn', text: 'control command failed' },
+  CTRL_LISTENING: { level: 'info', text: 'control API listening' },
+  CTRL_LISTENER_CLOSED: { level: 'info', text: 'control API listener closed' },
+  CTRL_LISTENER_FAILED: { level: 'error', text: 'control API listener could not start or failed' },
+  CTRL_AUTH_FAILED: { level: 'warn', text: 'control API request refused: missing or wrong credentials' },
+  CTRL_REQUEST_REFUSED: { level: 'info', text: 'control API request refused before reaching a command' },
 } as const satisfies Record<string, { level: Level; text: string }>;
 
 export type MessageId = keyof typeof MESSAGES;

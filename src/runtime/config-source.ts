@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Config4 } from '../model/index.ts';
@@ -17,7 +18,9 @@ export async function readConfigFile(path: string, log: Logger): Promise<ConfigA
 
 /** Validates a config given as JSON (config-set, config-test, reservation edits). */
 export function parseConfigJson(value: unknown, configPath: string): ConfigAttempt {
-  const { config, issues, json } = parseConfig4(JSON.stringify(value), { source: 'config-set', baseDir: dirname(resolve(configPath)) });
+  const { config, issues, json } = parseConfig4(JSON.stringify(value), {
+    source: 'config-set', baseDir: dirname(resolve(configPath)), readFile: (p) => readFileSync(p, 'utf8'),
+  });
   return { loaded: config === null ? null : { config, json }, issues };
 }
 

@@ -8,7 +8,7 @@ import type { Reclaimer4 } from '../alloc/index.ts';
 import { createProcessor4 } from '../dhcp4/index.ts';
 import type { Processor4 } from '../dhcp4/index.ts';
 import type { Logger } from '../obs/index.ts';
-import { createStats } from '../obs/index.ts';
+import { createHistogram, createStats } from '../obs/index.ts';
 import type { ConfigOutcome, ServerApi } from '../control/types.ts';
 import { createUdpTransport4 } from '../transport/index.ts';
 import type { Inbound4, Transport4 } from '../transport/index.ts';
@@ -16,6 +16,9 @@ import { VERSION } from './version.ts';
 import { parseConfigJson, readConfigFile, writeConfigJson } from './config-source.ts';
 import type { ConfigAttempt, LoadedConfig } from './config-source.ts';
 import { trackSubnetStats } from './subnet-stats.ts';
+import { timeLeaseStore } from './timed-store.ts';
+import { startControl } from './control-wiring.ts';
+import type { ControlWiring } from './control-wiring.ts';
 
 export type Server4Options = {
   readonly configPath: string;
@@ -44,7 +47,9 @@ export async function startServer4(options: Server4Options): Promise<Server4> {
   let current: LoadedConfig = first.loaded;
   let lastConfigAt = clock.now();
   const stats = createStats();
-  const store = await createLeaseStore(current.config.leaseDatabase, { clock, log: (id, fields) => log.log(id, fields) });
+  const storeWrites = createHistogram();
+  const store = timeLeaseStore(
+    await createLeaseStore(current.config.leaseDatabase, { clock, log: (id, fields) => log.log(id, fields) }), storeWrites);
   const engine = new AllocEngine4({ store, clock });
   await engine.load(current.config.subnets);
   const subnetStats = await trackSubnetStats(store, stats, engine, () => current.config.subnets);
@@ -92,6 +97,7 @@ export async function startServer4(options: Server4Options): Promise<Server4> {
     try {
       await engine.load(next.config.subnets);
       await transport.reconfigure(next.config.interfaces);
+      await control?.reconfigure(next.config.controlSockets);
     } catch (error) {
       await engine.load(current.config.subnets);
       log.log('DHCP4_CONFIG_RELOAD_FAIL', { how, error: String(error) });
@@ -123,7 +129,8 @@ export async function startServer4(options: Server4Options): Promise<Server4> {
   });
 
   let stopping: Promise<void> | null = null;
-  return {
+  let control: ControlWiring | null = null;
+  const server: Server4 = {
     version: VERSION,
     startedAt: clock.now(),
     lastConfigAt: () => lastConfigAt,
@@ -161,6 +168,7 @@ export async function startServer4(options: Server4Options): Promise<Server4> {
     stop() {
       stopping ??= (async () => {
         log.log('DHCP4_SHUTDOWN_REQUEST', { inflight: inflight.size });
+        await control?.close();
         for (const t of timers) clearInterval(t);
         if (enableTimer !== null) clearTimeout(enableTimer);
         reclaimer.stop();
@@ -174,4 +182,11 @@ export async function startServer4(options: Server4Options): Promise<Server4> {
       return stopping;
     },
   };
+  try {
+    control = await startControl(server, current.config.controlSockets, log, storeWrites);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
 }

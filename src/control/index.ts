@@ -1,0 +1,12 @@
+export type {
+  ControlRequest, ControlResponse, ControlResultCode, CallContext, ConfigOutcome, ServerApi,
+} from './types.ts';
+export { ControlResult } from './types.ts';
+export { createControlHandler, invalidJsonResponse, COMMANDS } from './handler.ts';
+export type { ControlHandler, ControlHandlerOptions } from './handler.ts';
+export type { Command, CommandContext } from './registry.ts';
+// listeners (helper B)
+export { startControlListeners, ListenerError, MAX_REQUEST_BYTES, READ_TIMEOUT_MS } from './listeners/index.ts';
+export type { ControlListeners, RequestHandler, StartOptions } from './listeners/index.ts';
+export { renderMetrics } from './metrics.ts';
+export type { MetricsSources } from './metrics.ts';

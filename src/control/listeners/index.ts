@@ -1,0 +1,5 @@
+export { startControlListeners } from './start-control-listeners.ts';
+export type { ControlListeners } from './start-control-listeners.ts';
+export type { RequestHandler, StartOptions } from './types.ts';
+export { MAX_REQUEST_BYTES, READ_TIMEOUT_MS } from './types.ts';
+export { ListenerError } from './unix-listener.ts';
