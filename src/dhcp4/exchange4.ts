@@ -40,6 +40,6 @@ export type Outcome4 =
 export const DROP_REASONS4 = [
   'parse-failed', 'not-request', 'no-message-type', 'unsupported-type', 'bad-hardware-address',
   'no-subnet', 'not-for-us', 'missing-requested-address', 'no-address', 'not-authoritative',
-  'store-failed', 'release-unknown', 'decline-unknown', 'disabled',
+  'store-failed', 'release-unknown', 'decline-unknown', 'disabled', 'overload',
 ] as const;
 export type DropReason4 = (typeof DROP_REASONS4)[number];

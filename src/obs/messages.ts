@@ -22,6 +22,7 @@ export const MESSAGES = {
   ALLOC_RESERVATION_CONFLICT: { level: 'warn', text: 'reserved address is leased to another client' },
   ALLOC_LEASE_DECLINED: { level: 'warn', text: 'address declined by client; in probation' },
   ALLOC_LEASE_WRITE_FAILED: { level: 'error', text: 'lease could not be made durable; no reply sent' },
+  ALLOC_RECLAIM_FAILED: { level: 'error', text: 'lease reclamation failed; it is retried at the next cycle' },
   ALLOC_LEASES_RECLAIMED: { level: 'info', text: 'expired leases reclaimed' },
   STORE_JOURNAL_TORN_TAIL: { level: 'warn', text: 'lease journal ended in a torn record; it was ignored' },
   STORE_JOURNAL_BAD_RECORD: { level: 'warn', text: 'bad record in lease journal skipped' },

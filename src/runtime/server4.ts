@@ -38,6 +38,9 @@ export interface Server4 extends ServerApi {
   stop(): Promise<void>;
 }
 
+/** Exchanges in progress at once; past this, new packets are dropped and counted as `overload`. */
+const MAX_INFLIGHT = 4096;
+
 /** The composition root for a DHCPv4 server: config → store → engine → processor → transport. */
 export async function startServer4(options: Server4Options): Promise<Server4> {
   const { log, configPath } = options;
@@ -64,6 +67,7 @@ export async function startServer4(options: Server4Options): Promise<Server4> {
   const makeReclaimer = (config: Config4): Reclaimer4 => createReclaimer4({
     store, clock, settings: config.expiredLeasesProcessing,
     onReclaimed: (r) => log.log('ALLOC_LEASES_RECLAIMED', r),
+    onFailed: (kind, error) => log.log('ALLOC_RECLAIM_FAILED', { kind, error: String(error) }),
   });
   let processor = makeProcessor(current.config);
   let reclaimer = makeReclaimer(current.config);
@@ -82,8 +86,19 @@ export async function startServer4(options: Server4Options): Promise<Server4> {
     }
   };
 
+  /** Config changes (SIGHUP, config-set, reservation edits) are applied one at a time, never failing loudly. */
+  let applying: Promise<unknown> = Promise.resolve();
+  function apply(attempt: ConfigAttempt, how: string): Promise<ConfigOutcome> {
+    const run = applying.then(() => applyNow(attempt, how)).catch((error: unknown): ConfigOutcome => {
+      log.log('DHCP4_CONFIG_RELOAD_FAIL', { how, error: String(error) });
+      return { ok: false, issues: [{ path: '', severity: 'error', message: `could not apply: ${String(error)}` }] };
+    });
+    applying = run;
+    return run;
+  }
+
   /** Applies a validated config: everything new is built beside the old, then swapped (R9). */
-  async function apply(attempt: ConfigAttempt, how: string): Promise<ConfigOutcome> {
+  async function applyNow(attempt: ConfigAttempt, how: string): Promise<ConfigOutcome> {
     if (attempt.loaded === null) {
       log.log('DHCP4_CONFIG_RELOAD_FAIL', { how, errors: attempt.issues.filter((i) => i.severity === 'error').length });
       return { ok: false, issues: attempt.issues };
@@ -115,6 +130,13 @@ export async function startServer4(options: Server4Options): Promise<Server4> {
   }
 
   await transport.start((packet) => {
+    if (inflight.size >= MAX_INFLIGHT) {
+      // Overload: shed at the door rather than queue without bound (clients retransmit).
+      stats.add('pkt4-received');
+      stats.add('pkt4-receive-drop');
+      stats.add('pkt4-receive-drop.overload');
+      return;
+    }
     const work = handle(packet).catch((error) => {
       log.log('DHCP4_PACKET_PROCESSING_FAILED', { error: String(error) });
     });
