@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { aControlledServer, TEST_CALL, twoSubnetConfig } from './test-server.ts';
+import { aControlledServer, TEST_CALL, twoSubnetConfig } from '../../test/helpers/control-server.ts';
 import { COMMANDS } from './handler.ts';
 
 type Srv = Awaited<ReturnType<typeof aControlledServer>>;

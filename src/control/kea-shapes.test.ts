@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { aControlledServer } from './test-server.ts';
+import { aControlledServer } from '../../test/helpers/control-server.ts';
 
 const FIXTURES = new URL('../../test/fixtures/control/kea-2.2/', import.meta.url);
 const STEPS = [

@@ -24,7 +24,7 @@ export async function startUnixListener(path: string, deps: ListenerDeps): Promi
   await removeStaleSocket(path);
   const sockets = new Set<Socket>();
   const pending = new Set<Promise<void>>();
-  const server = createServer((socket) => {
+  const server = createServer({ allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     const work = serveConnection(socket, deps);

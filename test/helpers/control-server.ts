@@ -3,14 +3,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatIp4, parseHex, parseIp4 } from '../util/index.ts';
-import { Opt4, createMessage4, decodeMessage4, encodeMessage4 } from '../codec/index.ts';
-import type { Message4 } from '../codec/index.ts';
-import { createMemoryLogger } from '../obs/index.ts';
-import { startServer4 } from '../runtime/index.ts';
-import { createFakeTransport4 } from '../transport/index.ts';
-import { createControlHandler } from './handler.ts';
-import type { CallContext, ControlResponse } from './types.ts';
+import { formatIp4, parseHex, parseIp4 } from '../../src/util/index.ts';
+import { Opt4, createMessage4, decodeMessage4, encodeMessage4 } from '../../src/codec/index.ts';
+import type { Message4 } from '../../src/codec/index.ts';
+import { createMemoryLogger } from '../../src/obs/index.ts';
+import { startServer4 } from '../../src/runtime/index.ts';
+import { createFakeTransport4 } from '../../src/transport/index.ts';
+import { createControlHandler } from '../../src/control/index.ts';
+import type { CallContext, ControlResponse } from '../../src/control/index.ts';
 
 export const ip = (text: string): number => {
   const v = parseIp4(text);
