@@ -9,8 +9,9 @@ type Host = Record<string, unknown>;
 
 /**
  * `tandem reservations list [--subnet N]`, `tandem reservations add --subnet N --mac M|--client-id C
- * --ip A [--hostname H]`, `tandem reservations del --subnet N (--ip A | --mac M | --client-id C)`:
- * reservation-get-all / reservation-add / reservation-del.
+ * --ip A [--hostname H] [--persist]`, `tandem reservations del --subnet N (--ip A | --mac M | --client-id C)
+ * [--persist]`: reservation-get-all / reservation-add / reservation-del. Without --persist a change lives
+ * in the running config only; with it the server also writes its config file (which drops comments).
  */
 export async function runReservations(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -18,7 +19,7 @@ export async function runReservations(argv: string[], io: CliIo): Promise<number
     options: {
       ...TARGET_OPTIONS,
       subnet: { type: 'string' }, mac: { type: 'string' }, 'client-id': { type: 'string' },
-      ip: { type: 'string' }, hostname: { type: 'string' },
+      ip: { type: 'string' }, hostname: { type: 'string' }, persist: { type: 'boolean', default: false },
     },
     allowPositionals: true,
   });
@@ -59,7 +60,8 @@ export async function runReservations(argv: string[], io: CliIo): Promise<number
       }
       const reservation: Host = { 'subnet-id': subnet, ...identifier, 'ip-address': values.ip };
       if (values.hostname !== undefined) reservation['hostname'] = values.hostname;
-      return report(io, values.json, await call(await connect(), 'reservation-add', { reservation }));
+      return persisted(io, values.persist, report(io, values.json,
+        await call(await connect(), 'reservation-add', { reservation, ...(values.persist ? { persist: true } : {}) })));
     }
     case 'del': {
       if (subnet === undefined) throw new UsageError("'tandem reservations del' needs --subnet");
@@ -67,7 +69,8 @@ export async function runReservations(argv: string[], io: CliIo): Promise<number
       const args: Host = values.ip !== undefined ? { 'subnet-id': subnet, 'ip-address': values.ip }
         : type !== undefined ? { 'subnet-id': subnet, 'identifier-type': type, identifier: value } : {};
       if (Object.keys(args).length === 0) throw new UsageError("'tandem reservations del' needs --ip, --mac or --client-id");
-      return report(io, values.json, await call(await connect(), 'reservation-del', args));
+      if (values.persist) args['persist'] = true;
+      return persisted(io, values.persist, report(io, values.json, await call(await connect(), 'reservation-del', args)));
     }
     default:
       throw new UsageError("'tandem reservations' takes list, add or del");
@@ -86,4 +89,12 @@ function report(io: CliIo, json: boolean | undefined, r: { result: number; text:
   }
   if (json) return 1;
   throw new CommandFailed(r.text);
+}
+
+/** Says where a reservation change lives when it is not written to the config file. */
+function persisted(io: CliIo, persist: boolean | undefined, code: number): number {
+  if (code === 0 && persist !== true) {
+    io.err('note: changed in the running configuration only; add --persist (or run `tandem ctl config-write`) to keep it across restarts\n');
+  }
+  return code;
 }
