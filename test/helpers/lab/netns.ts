@@ -341,20 +341,7 @@ class LabImpl implements Lab {
     this.#destroyed = true;
     liveLabs.delete(this);
     for (const p of this.#procs) if (p.running) killGroup(p.pid, 'SIGKILL');
-    for (const name of this.#namespaces) {
-      for (const pid of nsPids(name)) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }
-      try {
-        execFileSync('ip', ['netns', 'del', name], { stdio: 'ignore', timeout: 10_000 });
-      } catch {
-        /* not created or already gone */
-      }
-    }
+    for (const name of this.#namespaces) deleteNamespace(name);
     if (process.env['TANDEM_E2E_KEEP'] !== '1') rmSync(this.#dir, { recursive: true, force: true });
   }
 
@@ -404,19 +391,7 @@ export function sweepStaleLabs(): string[] {
     const prefix = m[1];
     const own = dirs.filter((d) => d.startsWith(`tandem-e2e-${prefix}-`));
     if (own.length === 0) continue;
-    for (const pid of nsPids(name)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
-    try {
-      execFileSync('ip', ['netns', 'del', name], { stdio: 'ignore', timeout: 10_000 });
-      removed.push(name);
-    } catch {
-      /* raced with someone else */
-    }
+    if (deleteNamespace(name)) removed.push(name);
   }
   const live = new Set(names);
   for (const d of dirs) {
@@ -439,3 +414,20 @@ export async function createLab(): Promise<Lab> {
 }
 
 export { delay };
+
+/** Kills every process left in a namespace and deletes it; false when it was not there (or raced). */
+function deleteNamespace(name: string): boolean {
+  for (const pid of nsPids(name)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  try {
+    execFileSync('ip', ['netns', 'del', name], { stdio: 'ignore', timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
