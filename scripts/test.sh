@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${1:-all}; shift || true
-unit=$(find src test/contract test/integration test/helpers -name '*.test.ts' 2>/dev/null | sort)
+unit=$(find src test/contract test/integration test/helpers bench -name '*.test.ts' 2>/dev/null | sort)
 e2e=$(find test/e2e -name '*.test.ts' 2>/dev/null | sort)
 case "$kind" in
   unit) files="$unit" ;;
