@@ -24,9 +24,7 @@ export function ip4Bytes(address: Ip4): Uint8Array {
 }
 
 function uint32Bytes(value: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, value >>> 0);
-  return b;
+  return Uint8Array.of(value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255);
 }
 
 /** Lease time (51) and T1/T2 (58/59): configured timers, else 50 % and 87.5 % of the lease. */

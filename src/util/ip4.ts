@@ -3,16 +3,27 @@ export type Ip4 = number;
 
 /** Parses dotted-quad text; returns null for anything that is not exactly four decimal octets. */
 export function parseIp4(text: string): Ip4 | null {
-  const parts = text.split('.');
-  if (parts.length !== 4) return null;
+  // A character loop, not split/regex: this runs for every received datagram's source address.
   let value = 0;
-  for (const part of parts) {
-    if (part.length === 0 || part.length > 3 || !/^[0-9]+$/.test(part)) return null;
-    const octet = Number(part);
-    if (octet > 255) return null;
-    value = value * 256 + octet;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return null;
+      octet = octet * 10 + (c - 48);
+    } else if (c === 46) {
+      if (digits === 0 || octet > 255 || ++dots > 3) return null;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else {
+      return null;
+    }
   }
-  return value >>> 0;
+  if (dots !== 3 || digits === 0 || octet > 255) return null;
+  return (value * 256 + octet) >>> 0;
 }
 
 export function formatIp4(address: Ip4): string {

@@ -118,15 +118,16 @@ type Piece = { code: number; data: Uint8Array };
 type Layout = { main: Piece[]; file: Piece[] | null; sname: Piece[] | null; mainBytes: number; length: number };
 
 function encodingOrder(options: Options4): Array<[number, Uint8Array]> {
-  const first: Array<[number, Uint8Array]> = [];
-  const rest: Array<[number, Uint8Array]> = [];
-  for (const [code, data] of options) {
-    if (code === Opt4.OVERLOAD) continue;
-    if (code === Opt4.MESSAGE_TYPE) first.unshift([code, data]);
-    else if (code === Opt4.SERVER_ID) first.push([code, data]);
-    else rest.push([code, data]);
+  const order: Array<[number, Uint8Array]> = [];
+  const type = options.get(Opt4.MESSAGE_TYPE);
+  const serverId = options.get(Opt4.SERVER_ID);
+  if (type !== undefined) order.push([Opt4.MESSAGE_TYPE, type]);
+  if (serverId !== undefined) order.push([Opt4.SERVER_ID, serverId]);
+  for (const entry of options) {
+    const code = entry[0];
+    if (code !== Opt4.OVERLOAD && code !== Opt4.MESSAGE_TYPE && code !== Opt4.SERVER_ID) order.push(entry);
   }
-  return [...first, ...rest];
+  return order;
 }
 
 function isZero(data: Uint8Array): boolean {
@@ -148,7 +149,11 @@ function layout(msg: Message4, maxSize: number): Layout {
   let total = 0;
   for (const [, data] of order) total += 2 * Math.max(1, Math.ceil(data.length / 255)) + data.length;
   if (OPTIONS_OFFSET + total + 1 <= maxSize) {
-    const main = order.flatMap(([code, data]) => split(code, data, 255));
+    const main: Piece[] = [];
+    for (const [code, data] of order) {
+      if (data.length <= 255) main.push({ code, data });
+      else for (const piece of split(code, data, 255)) main.push(piece);
+    }
     return finish({ main, file: null, sname: null, mainBytes: total + 1, length: 0 });
   }
   const regions: Array<{ room: number; pieces: Piece[] } | null> = [
