@@ -6,6 +6,7 @@ import {
   DEFAULT_DATA_DIR, readDhcpDdns, readExpiredLeasesProcessing, readInterfaces, readLeaseDatabase,
 } from './global-sections.ts';
 import { readControlSockets } from './control-sockets.ts';
+import { readHighAvailability } from './ha-config.ts';
 import { childPath, parseJsonc } from './jsonc.ts';
 import type { JsoncOptions, JsonValue } from './jsonc.ts';
 import { mergeOptions } from './option-data.ts';
@@ -91,6 +92,7 @@ function build(root: JsonValue, c: IssueCollector, opts: ParseConfig4Options): C
   const leaseDatabase = readLeaseDatabase(dhcp4, { baseDir: opts.baseDir, dataDir: opts.dataDir ?? DEFAULT_DATA_DIR });
   const expiredLeasesProcessing = readExpiredLeasesProcessing(dhcp4);
   const controlSockets = readControlSockets(dhcp4, { leaseFile: leaseDatabase.name, baseDir: opts.baseDir, readFile: opts.readFile });
+  const ha = readHighAvailability(dhcp4, { baseDir: opts.baseDir, readFile: opts.readFile });
   const declineProbationPeriod = dhcp4.int('decline-probation-period') ?? 86400;
   readDhcpDdns(dhcp4);
   const global = readScope(dhcp4);
@@ -119,6 +121,7 @@ function build(root: JsonValue, c: IssueCollector, opts: ParseConfig4Options): C
     declineProbationPeriod,
     expiredLeasesProcessing: { ...expiredLeasesProcessing },
     controlSockets,
+    ha,
     source: opts.source ?? null,
   });
 }

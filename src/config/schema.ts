@@ -36,11 +36,12 @@ export const TOP_KEYS: KeyTable = {
 export const DHCP4_KEYS: KeyTable = {
   supported: [
     ...ANNOTATIONS, ...SHARED_SCOPE, 'interfaces-config', 'lease-database', 'subnet4', 'decline-probation-period',
-    'expired-leases-processing', 'dhcp-ddns', 'control-socket', 'control-sockets',
+    'expired-leases-processing', 'dhcp-ddns', 'control-socket', 'control-sockets', 'hooks-libraries',
+    'high-availability',
   ],
   ignored: [
     'loggers', 'multi-threading', 'dhcp-queue-control', 'sanity-checks',
-    'server-tag', 'hooks-libraries', 'host-reservation-identifiers', 'statistic-default-sample-count',
+    'server-tag', 'host-reservation-identifiers', 'statistic-default-sample-count',
     'statistic-default-sample-age', 'parked-packet-limit', 'dhcp4o6-port', 'store-extended-info',
     'early-global-reservations-lookup', 'reservations-lookup-first', 'ip-reservations-unique', ...DDNS_KEYS,
   ],
@@ -132,6 +133,35 @@ export const RELAY_KEYS: KeyTable = {
   supported: ['ip-addresses', 'ip-address'],
   ignored: [],
   refused: [],
+};
+
+export const HOOK_LIBRARY_KEYS: KeyTable = {
+  supported: [...ANNOTATIONS, 'library', 'parameters'],
+  ignored: [],
+  refused: [],
+};
+
+/** One `high-availability` relationship: Kea's keys, then tandem's additions. */
+export const HA_KEYS: KeyTable = {
+  supported: [
+    ...ANNOTATIONS, 'this-server-name', 'mode', 'heartbeat-delay', 'max-response-delay', 'max-ack-delay',
+    'max-unacked-clients', 'max-rejected-lease-updates', 'delayed-updates-limit', 'send-lease-updates',
+    'sync-leases', 'sync-timeout', 'sync-page-limit', 'wait-backup-ack', 'multi-threading', 'state-machine',
+    'require-client-certs', 'restrict-commands', 'trust-anchor', 'cert-file', 'key-file', 'peers',
+    'mclt', 'reserve-percent', 'load-balance-percent', 'state-switchover-interval', 'shared-secret',
+    'shared-secret-file', 'clock-skew-warn', 'clock-skew-terminate',
+  ],
+  ignored: [],
+  refused: [],
+};
+
+export const HA_PEER_KEYS: KeyTable = {
+  supported: [
+    ...ANNOTATIONS, 'name', 'url', 'role', 'auto-failover', 'basic-auth-user', 'basic-auth-password',
+    'basic-auth-password-file', 'trust-anchor', 'cert-file', 'key-file',
+  ],
+  ignored: [],
+  refused: ['basic-auth-user-file'],
 };
 
 /** Keys handled elsewhere with their own message (e.g. duid reservations) are passed in `skip`. */

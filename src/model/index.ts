@@ -7,3 +7,4 @@ export type {
 export type { ReplyRoute4 } from './reply-route4.ts';
 export { leaseToKeaJson, leaseFromKeaJson } from './lease-json.ts';
 export type { KeaLease4Json } from './lease-json.ts';
+export type { HaConfig, HaMode, HaPeer, HaRole, HaTls } from './ha4.ts';

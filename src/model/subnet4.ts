@@ -1,4 +1,5 @@
 import type { Ip4 } from '../util/index.ts';
+import type { HaConfig } from './ha4.ts';
 
 /** An option value ready for the wire: its code and payload, encoded once at config time. */
 export type OptionValue4 = {
@@ -113,6 +114,8 @@ export type Config4 = {
   readonly expiredLeasesProcessing: ExpiredLeasesProcessing;
   /** Control API listeners; by default one Unix socket beside the lease file. */
   readonly controlSockets: readonly ControlSocketSpec[];
+  /** The high-availability relationship, or null when this server runs alone. */
+  readonly ha: HaConfig | null;
   /** The file the snapshot was read from, if any (for messages and reload). */
   readonly source: string | null;
 };

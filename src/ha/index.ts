@@ -1,0 +1,30 @@
+// High availability: the pure foundations (no sockets). See docs/ha.md.
+
+// --- helper 1: load balancing (RFC 3074) and address ownership ---
+export { lbBucket, lbKey, lbMixTable, primaryShareBuckets, isPrimaryClient } from './scopes.ts';
+export { createOwnership, ownershipHash, secondaryPercent, secondaryShare } from './ownership.ts';
+export type { Owner, OwnerCounts, Ownership } from './ownership.ts';
+// --- end helper 1 ---
+
+// --- helper 2: states, facts, commands, auth (append exports below) ---
+export { HA_STATES, NO_FACTS, allocationPolicy, decide, normalState, partnerDownCause, servedScopes, servesDhcp } from './states.ts';
+export type {
+  AllocationPolicy, Decision, DecideInput, HaDecideConfig, HaEffect, HaFacts, HaState, MaintenanceRequest,
+  PartnerDownCause, PartnerView, ServedScope, SyncStatus,
+} from './states.ts';
+export { createUnackedClientsDetector, measureClockSkew, normalizeSecs } from './facts.ts';
+export type { ClockSkew, ClockSkewLevel, UnackedClientsDetector, UnackedClientsOptions, UnackedClientsSnapshot } from './facts.ts';
+export { formatHttpDate, parseHttpDate } from './http-date.ts';
+export {
+  HA_ORIGIN, HA_REMOTE_ORIGIN_BASE, MAX_BULK_LEASES, PARTNER_COMMANDS, RESULT, buildAnswer, bulkApplyAnswer, dhcpDisable,
+  dhcpEnable, haHeartbeat, haMaintenanceNotify, haReset, haSyncCompleteNotify, heartbeatAnswer, lease4BulkApply,
+  lease4Del, lease4GetPage, lease4Update, leasePageAnswer, parseAnswer,
+} from './commands.ts';
+export type {
+  BulkApplyArgs, CommandJson, DisableArgs, EnableArgs, FailedLease, GetPageArgs, HeartbeatAnswer, KeaAnswer, LeaseArgs,
+  LeasePage, MaintenanceNotifyArgs, Parsed, PartnerCommand, PartnerCommandName, Problem, ResultCode, ServerNameArgs,
+  SyncCompleteArgs,
+} from './commands.ts';
+export { PARTNER_AUTH_HEADERS, createPartnerVerifier, signPartnerRequest } from './auth.ts';
+export type { HeaderSource, PartnerAuthHeaders, PartnerVerifier, PartnerVerifierOptions, SignInput, VerifyFailure, VerifyInput, VerifyResult } from './auth.ts';
+// --- end helper 2 ---
