@@ -16,6 +16,16 @@ export type Pick4 =
   | { readonly kind: 'exhausted' }
   | Unavailable;
 
+/**
+ * Which free addresses this server may hand out (HA): each free address is owned by one partner,
+ * statically from the config; whether it may use the partner's too depends on the HA state.
+ * A client's own active lease is always renewable, whoever owns the address.
+ */
+export type AddressPolicy4 = {
+  owns(subnetId: number, address: Ip4): boolean;
+  mayUseOthers(): boolean;
+};
+
 export type Commit4 = { readonly kind: 'committed'; readonly lease: Lease4 } | Unavailable;
 
 export type LeaseTerms4 = {
@@ -46,6 +56,7 @@ export class AllocEngine4 {
   #indexes = new Map<number, { subnet: Subnet4; index: PoolIndex }>();
   readonly #unsubscribe: () => void;
   readonly #onConflict: AllocEngineOptions['onReservationConflict'];
+  #policy: AddressPolicy4 | null = null;
 
   constructor(options: AllocEngineOptions) {
     this.#onConflict = options.onReservationConflict;
@@ -70,6 +81,9 @@ export class AllocEngine4 {
   }
 
   close(): void { this.#unsubscribe(); }
+
+  /** Installs (or removes) the HA split of free addresses; consulted on every new allocation. */
+  setAddressPolicy(policy: AddressPolicy4 | null): void { this.#policy = policy; }
 
   /** Addresses that can be handed out dynamically and how many look free, per subnet. */
   poolCounts(subnetId: number): { total: number; free: number } {
@@ -118,7 +132,9 @@ export class AllocEngine4 {
     }
     const index = this.#indexes.get(subnet.id)?.index;
     if (index === undefined) return { kind: 'exhausted' };
-    for (const candidate of index.candidates(CANDIDATE_TRIES)) {
+    const policy = this.#policy;
+    const skip = policy !== null && !policy.mayUseOthers() ? (a: Ip4) => !policy.owns(subnet.id, a) : null;
+    for (const candidate of index.candidates(CANDIDATE_TRIES, skip)) {
       const check = await this.check(subnet, client, candidate);
       if (check.kind === 'available') return this.#held(client, candidate, null, check.existing, now);
       if (check.taken) index.markUsed(candidate);
@@ -146,13 +162,16 @@ export class AllocEngine4 {
     }
     if (this.#holds.heldByOther(address, clientKey(client), now)) return no('is offered to another client');
     const existing = await this.#store.get4(address);
-    if (existing === null || existing.state === 'expired-reclaimed') return { kind: 'available', existing };
-    if (existing.state === 'declined') {
-      return leaseExpiry(existing) <= now ? { kind: 'available', existing } : no('is declined and in probation', true);
+    const active = existing !== null && existing.state === 'default' && leaseExpiry(existing) > now;
+    if (active && leaseBelongsTo(existing, client, subnet.matchClientId)) return { kind: 'available', existing };
+    if (active) return no('is leased to another client', true);
+    if (existing !== null && existing.state === 'declined' && leaseExpiry(existing) > now) return no('is declined and in probation', true);
+    // A free address (never leased, released, expired, or out of probation): a new allocation.
+    const policy = this.#policy;
+    if (reserved === null && policy !== null && !policy.mayUseOthers() && !policy.owns(subnet.id, address)) {
+      return no("is the HA partner's to hand out");
     }
-    if (leaseBelongsTo(existing, client, subnet.matchClientId)) return { kind: 'available', existing };
-    if (leaseExpiry(existing) <= now) return { kind: 'available', existing };
-    return no('is leased to another client', true);
+    return { kind: 'available', existing };
   }
 
   /** Writes the lease for a REQUEST (or an INIT-REBOOT/renewal) after re-checking the address. */

@@ -52,7 +52,7 @@ export class PoolIndex {
    * Yields free-looking candidates round-robin from where the last search stopped (so that a
    * released address is not handed straight to the next client), at most `limit` of them.
    */
-  *candidates(limit: number): Generator<Ip4> {
+  *candidates(limit: number, skip: ((address: Ip4) => boolean) | null = null): Generator<Ip4> {
     let yielded = 0;
     for (let pass = 0; pass < this.#ranges.length; pass++) {
       const ri = (this.#rangeCursor + pass) % this.#ranges.length;
@@ -63,6 +63,7 @@ export class PoolIndex {
       for (let k = 0; k < n; k++) {
         const i = (start + k) % n;
         if (range.used[i] !== 0) continue;
+        if (skip !== null && skip((range.first + i) >>> 0)) continue;
         this.#rangeCursor = ri;
         this.#cursor = i + 1;
         yield (range.first + i) >>> 0;

@@ -6,7 +6,7 @@ import { Opt4 } from '../codec/index.ts';
 import type { Config4 } from '../model/index.ts';
 import type { AllocEngine4 } from '../alloc/index.ts';
 import type { Logger, Stats } from '../obs/index.ts';
-import type { DropReason4, Exchange4, Outcome4 } from './exchange4.ts';
+import type { DropReason4, Exchange4, ExchangeHooks4, Outcome4 } from './exchange4.ts';
 import { replyLine4 } from './log-line4.ts';
 import { echoClientOptions4 } from './reply4.ts';
 import { replyRoute4 } from './route.ts';
@@ -21,6 +21,7 @@ export type Handler4Deps = {
   readonly isOwnAddress: (address: Ip4) => boolean;
   /** False while serving is disabled (dhcp-disable): every packet is dropped and counted. */
   readonly serving?: () => boolean;
+  readonly hooks?: ExchangeHooks4;
 };
 
 export type Handler4 = (ex: Exchange4, deps: Handler4Deps) => Promise<Outcome4>;

@@ -36,10 +36,24 @@ export type Outcome4 =
   | { readonly kind: 'done' }
   | { readonly kind: 'drop'; readonly reason: DropReason4 };
 
+/**
+ * How a plug-in installed by runtime/ (high availability) takes part in an exchange. The pipeline
+ * never imports ha/: runtime passes these functions in (Kea's hook points, without a loader).
+ */
+export type ExchangeHooks4 = {
+  /** Before handling: should this server answer this client now? (HA scopes; sees every request.) */
+  readonly admit?: (ex: Exchange4) => boolean;
+  /** The longest lifetime this server may grant now (MCLT while the partner cannot ack), or null. */
+  readonly maxLifetime?: () => number | null;
+  /** After the lease is durable, before the ACK: true when the reply may go (the partner has the lease, or need not). */
+  readonly afterCommit?: (lease: Lease4, ex: Exchange4) => Promise<boolean>;
+};
+
 /** Reasons a packet gets no answer; each is counted as `pkt4-receive-drop.<reason>`. */
 export const DROP_REASONS4 = [
   'parse-failed', 'not-request', 'no-message-type', 'unsupported-type', 'bad-hardware-address',
   'no-subnet', 'not-for-us', 'missing-requested-address', 'no-address', 'not-authoritative',
-  'store-failed', 'release-unknown', 'decline-unknown', 'disabled', 'overload',
+  'store-failed', 'release-unknown', 'decline-unknown', 'disabled', 'overload', 'not-our-scope',
+  'partner-unacked',
 ] as const;
 export type DropReason4 = (typeof DROP_REASONS4)[number];

@@ -66,6 +66,7 @@ export function createProcessor4(deps: Handler4Deps): Processor4 {
         const ex = accepted;
         const handler = HANDLERS[ex.messageType];
         if (handler === undefined) return finish(drop('unsupported-type'), { via: ex.via });
+        if (deps.hooks?.admit !== undefined && !deps.hooks.admit(ex)) return finish(drop('not-our-scope'), { via: ex.via });
         if (log.enabled('info') && ex.messageType !== MessageType4.RELEASE && ex.messageType !== MessageType4.DECLINE) {
           log.log('DHCP4_PACKET', { type: ex.messageType, mac: ex.client.hwAddress, via: ex.via, xid: request.xid },
             receivedLine4(ex, getIp4Option(request, Opt4.REQUESTED_ADDRESS)));

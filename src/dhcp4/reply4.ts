@@ -36,11 +36,14 @@ export function addLeaseTimes4(reply: Message4, subnet: Subnet4, validLifetime: 
   if (t2 < validLifetime) reply.options.set(Opt4.REBINDING_TIME, uint32Bytes(t2));
 }
 
-/** The lifetime to grant: the client's request (option 51) bounded by min/max, else the default. */
-export function grantedLifetime4(subnet: Subnet4, requested: number | null): number {
+/**
+ * The lifetime to grant: the client's request (option 51) bounded by min/max, else the default; and
+ * never more than `cap` (HA's MCLT while the partner cannot acknowledge).
+ */
+export function grantedLifetime4(subnet: Subnet4, requested: number | null, cap: number | null = null): number {
   const { min, max } = subnet.validLifetime;
-  if (requested === null) return subnet.validLifetime.default;
-  return Math.min(max, Math.max(min, requested));
+  const wanted = requested === null ? subnet.validLifetime.default : Math.min(max, Math.max(min, requested));
+  return cap === null ? wanted : Math.min(wanted, cap);
 }
 
 export function poolOf(subnet: Subnet4, address: Ip4): Pool4 | null {

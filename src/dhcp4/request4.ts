@@ -50,7 +50,7 @@ export async function handleRequest4(ex: Exchange4, deps: Handler4Deps): Promise
 
 async function commitAndAck(ex: Exchange4, deps: Handler4Deps, subnet: Subnet4, address: Ip4): Promise<Outcome4> {
   const reservation = findReservation(subnet, ex.client);
-  const lifetime = grantedLifetime4(subnet, getUint32Option(ex.request, Opt4.LEASE_TIME));
+  const lifetime = grantedLifetime4(subnet, getUint32Option(ex.request, Opt4.LEASE_TIME), deps.hooks?.maxLifetime?.() ?? null);
   const hostname = reservation?.hostname || ex.hostname;
   let result;
   try {
@@ -64,6 +64,10 @@ async function commitAndAck(ex: Exchange4, deps: Handler4Deps, subnet: Subnet4, 
   }
   if (result.kind === 'unavailable') return nak(ex, deps, address, `${formatIp4(address)} ${result.reason}`);
   ex.lease = result.lease;
+  if (deps.hooks?.afterCommit !== undefined && !(await deps.hooks.afterCommit(result.lease, ex))) {
+    // The partner did not acknowledge: no ACK. The client retries; by then the lease is capped (MCLT).
+    return drop('partner-unacked');
+  }
   const reply = createReply4(ex, MessageType4.ACK, address);
   addLeaseTimes4(reply, subnet, lifetime);
   addConfiguredOptions4(reply, ex, subnet, address, reservation);

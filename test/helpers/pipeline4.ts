@@ -3,7 +3,7 @@ import { createMemoryLeaseStore } from '../../src/store/index.ts';
 import type { LeaseStore } from '../../src/store/index.ts';
 import { AllocEngine4 } from '../../src/alloc/index.ts';
 import { createProcessor4 } from '../../src/dhcp4/index.ts';
-import type { Inbound4, Outcome4 } from '../../src/dhcp4/index.ts';
+import type { ExchangeHooks4, Inbound4, Outcome4 } from '../../src/dhcp4/index.ts';
 import { createMemoryLogger, createStats } from '../../src/obs/index.ts';
 import { decodeMessage4 } from '../../src/codec/index.ts';
 import type { Message4 } from '../../src/codec/index.ts';
@@ -12,7 +12,7 @@ import { FakeClock } from './fake-clock.ts';
 import { ip } from './dhcp4-builders.ts';
 
 /** A DHCPv4 pipeline without sockets: a config, a memory store, a fake clock. */
-export async function aPipeline4(dhcp4: object, options: { store?: LeaseStore; ownAddresses?: string[] } = {}) {
+export async function aPipeline4(dhcp4: object, options: { store?: LeaseStore; ownAddresses?: string[]; hooks?: ExchangeHooks4 } = {}) {
   const { config, issues } = parseConfig4(JSON.stringify({ Dhcp4: dhcp4 }), { source: 'test.json' });
   if (config === null) throw new Error(`test config refused:\n${issues.map((i) => `${i.path}: ${i.message}`).join('\n')}`);
   const clock = new FakeClock();
@@ -22,7 +22,9 @@ export async function aPipeline4(dhcp4: object, options: { store?: LeaseStore; o
   const log = createMemoryLogger();
   const stats = createStats();
   const own = new Set((options.ownAddresses ?? ['10.0.0.1', '10.0.1.1', '192.0.2.1']).map(ip));
-  const processor = createProcessor4({ config, engine, stats, log, isOwnAddress: (a) => own.has(a) });
+  const processor = createProcessor4({
+    config, engine, stats, log, isOwnAddress: (a) => own.has(a), ...(options.hooks !== undefined ? { hooks: options.hooks } : {}),
+  });
   return {
     config: config as Config4, clock, store, engine, log, stats,
     process: (inbound: Inbound4): Promise<Outcome4> => processor.process(inbound),
