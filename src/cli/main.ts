@@ -12,6 +12,7 @@ import { runLeases } from './leases.ts';
 import { runReservations } from './reservations.ts';
 import { runStats } from './stats.ts';
 import { runStatus } from './status.ts';
+import { HA_USAGE, runHa } from './ha.ts';
 
 const USAGE = `usage: tandem <command> [options]
 
@@ -35,6 +36,9 @@ commands that talk to a running server (TARGET below; add --json for JSON output
   reservations add --subnet N (--mac M | --client-id C) --ip ADDR [--hostname H]
   reservations del --subnet N (--ip ADDR | --mac M | --client-id C)
   stats                                   per subnet: size, assigned, free, declined, % in use
+  ha ${HA_USAGE}
+         high availability: both servers' states, scopes, last contact, clock skew, unsent updates;
+         fetch the partner's leases now; hand over for maintenance; declare the partner down
 
 TARGET: --config FILE (default /etc/tandem/tandem.json; its first unix control socket, else its
         first http one) | --socket PATH | --url URL [--user U --password-file F] [--ca F]
@@ -44,7 +48,7 @@ TARGET: --config FILE (default /etc/tandem/tandem.json; its first unix control s
 type Runner = (argv: string[], io: CliIo) => Promise<number>;
 const CONTROL_COMMANDS: Record<string, Runner> = {
   ctl: runCtl, status: runStatus, leases: runLeases, lease: runLease, reservations: runReservations,
-  reservation: runReservations, stats: runStats,
+  reservation: runReservations, stats: runStats, ha: runHa,
 };
 
 /** Runs one tandem command; resolves to the process exit code. */

@@ -11,11 +11,12 @@ import { reservationCommands } from './commands/reservations.ts';
 import { subnetCommands } from './commands/subnets.ts';
 import { statsCommands } from './commands/stats.ts';
 import { serviceCommands } from './commands/service.ts';
+import { haCommands, routePartnerOrigin } from './commands/ha.ts';
 
 /** The whole command table: one row per command (R2). list-commands is derived from it. */
 export const COMMANDS: readonly Command[] = [
-  ...generalCommands, ...configCommands, ...leaseCommands, ...reservationCommands,
-  ...subnetCommands, ...statsCommands, ...serviceCommands,
+  ...generalCommands, ...configCommands, ...leaseCommands.map(routePartnerOrigin), ...reservationCommands,
+  ...subnetCommands, ...statsCommands, ...serviceCommands, ...haCommands,
 ];
 
 export type ControlHandler = {

@@ -8,5 +8,9 @@ export type { Command, CommandContext } from './registry.ts';
 // listeners (helper B)
 export { startControlListeners, ListenerError, MAX_REQUEST_BYTES, READ_TIMEOUT_MS } from './listeners/index.ts';
 export type { ControlListeners, RequestHandler, StartOptions } from './listeners/index.ts';
+// HA: the partner-facing listener and commands
+export { READ_ONLY_COMMANDS, controlSocketServes, haListenerSpec, restrictCommands, startHaListener } from './listeners/index.ts';
+export type { HaListenerOptions, Listener } from './listeners/index.ts';
+export { HA_COMMAND_NAMES } from './commands/ha.ts';
 export { renderMetrics } from './metrics.ts';
 export type { MetricsSources } from './metrics.ts';

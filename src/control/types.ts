@@ -2,6 +2,7 @@ import type { Config4 } from '../model/index.ts';
 import type { ConfigIssue } from '../config/index.ts';
 import type { LeaseStore } from '../store/index.ts';
 import type { Stats } from '../obs/index.ts';
+import type { HaApi } from '../ha/index.ts';
 
 /** Kea's command shape: `{"command": …, "arguments": {…}}` (`service` is accepted, as Kea's agent takes it). */
 export type ControlRequest = {
@@ -62,4 +63,6 @@ export interface ServerApi {
   poolCounts(subnetId: number): { total: number; free: number };
   /** Stops the server (Kea's `shutdown`). */
   shutdown(): void;
+  /** The HA service, when the config has a high-availability relationship. */
+  readonly ha?: HaApi | null;
 }

@@ -28,3 +28,20 @@ export type {
 export { PARTNER_AUTH_HEADERS, createPartnerVerifier, signPartnerRequest } from './auth.ts';
 export type { HeaderSource, PartnerAuthHeaders, PartnerVerifier, PartnerVerifierOptions, SignInput, VerifyFailure, VerifyInput, VerifyResult } from './auth.ts';
 // --- end helper 2 ---
+
+// --- the service's contract with the control layer (lead) ---
+export type { HaApi, PartnerLeaseChange } from './ha-api.ts';
+
+// --- the service, its partner I/O and hooks (helper S) ---
+export { createHaService } from './service.ts';
+export type { HaService, HaServiceOptions } from './service.ts';
+export { createPartnerClient } from './partner-client.ts';
+export type { PartnerClient, PartnerClientOptions, PartnerFailureCode, PartnerResult } from './partner-client.ts';
+export { createLeaseUpdates } from './lease-updates.ts';
+export type { LeaseUpdates, LeaseUpdatesOptions } from './lease-updates.ts';
+export { syncFromPartner } from './sync.ts';
+export type { SyncOptions, SyncResult } from './sync.ts';
+export { createHaHooks, isPrimaryQuery } from './ha-hooks.ts';
+export type { HaHookState } from './ha-hooks.ts';
+export { haConfigHash } from './config-hash.ts';
+// --- end helper S ---

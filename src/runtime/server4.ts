@@ -19,6 +19,7 @@ import { trackSubnetStats } from './subnet-stats.ts';
 import { timeLeaseStore } from './timed-store.ts';
 import { startControl } from './control-wiring.ts';
 import type { ControlWiring } from './control-wiring.ts';
+import { createHaWiring, haReloadIssue } from './ha-wiring.ts';
 
 export type Server4Options = {
   readonly configPath: string;
@@ -62,8 +63,12 @@ export async function startServer4(options: Server4Options): Promise<Server4> {
   const isOwnAddress = (address: Ip4) => transport.links().some((l) => l.address === address);
   let serving = true;
   let enableTimer: NodeJS.Timeout | null = null;
+  // High availability: null without a relationship in the config (nothing of HA is installed then).
+  const ha = createHaWiring(current.config, {
+    store, engine, clock, log, setServing: (enabled, origin) => server.setServing(enabled, { origin }),
+  });
   const makeProcessor = (config: Config4): Processor4 =>
-    createProcessor4({ config, engine, stats, log, isOwnAddress, serving: () => serving });
+    createProcessor4({ config, engine, stats, log, isOwnAddress, serving: () => serving, ...(ha !== null ? { hooks: ha.hooks } : {}) });
   const makeReclaimer = (config: Config4): Reclaimer4 => createReclaimer4({
     store, clock, settings: config.expiredLeasesProcessing,
     onReclaimed: (r) => log.log('ALLOC_LEASES_RECLAIMED', r),
@@ -109,16 +114,22 @@ export async function startServer4(options: Server4Options): Promise<Server4> {
       log.log('DHCP4_CONFIG_RELOAD_FAIL', { how, error: issue.message });
       return { ok: false, issues: [issue] };
     }
+    const haIssue = haReloadIssue(current.config, next.config);
+    if (haIssue !== null) {
+      log.log('DHCP4_CONFIG_RELOAD_FAIL', { how, error: haIssue.message });
+      return { ok: false, issues: [haIssue] };
+    }
     try {
       await engine.load(next.config.subnets);
       await transport.reconfigure(next.config.interfaces);
-      await control?.reconfigure(next.config.controlSockets);
+      await control?.reconfigure(next.config.controlSockets, next.config.ha);
     } catch (error) {
       await engine.load(current.config.subnets);
       log.log('DHCP4_CONFIG_RELOAD_FAIL', { how, error: String(error) });
       return { ok: false, issues: [{ path: '', severity: 'error', message: `could not apply: ${String(error)}` }] };
     }
     current = next;
+    ha?.setSubnets(current.config.subnets);
     lastConfigAt = clock.now();
     processor = makeProcessor(current.config);
     reclaimer.stop();
@@ -145,10 +156,6 @@ export async function startServer4(options: Server4Options): Promise<Server4> {
   });
   reclaimer.start();
   timers.push(setInterval(() => engine.sweep(), 5000).unref());
-  log.log('DHCP4_STARTED', {
-    version: VERSION, config: configPath, subnets: current.config.subnets.length,
-    links: transport.links().map((l) => `${l.ifname}/${formatIp4(l.address)}`),
-  });
 
   let stopping: Promise<void> | null = null;
   let control: ControlWiring | null = null;
@@ -157,6 +164,7 @@ export async function startServer4(options: Server4Options): Promise<Server4> {
     startedAt: clock.now(),
     lastConfigAt: () => lastConfigAt,
     stats, store,
+    ha,
     config: () => current.config,
     configJson: () => current.json,
     configPath: () => configPath,
@@ -191,6 +199,7 @@ export async function startServer4(options: Server4Options): Promise<Server4> {
       stopping ??= (async () => {
         log.log('DHCP4_SHUTDOWN_REQUEST', { inflight: inflight.size });
         await control?.close();
+        await ha?.stop();
         for (const t of timers) clearInterval(t);
         if (enableTimer !== null) clearTimeout(enableTimer);
         reclaimer.stop();
@@ -205,10 +214,16 @@ export async function startServer4(options: Server4Options): Promise<Server4> {
     },
   };
   try {
-    control = await startControl(server, current.config.controlSockets, log, storeWrites);
+    control = await startControl(server, current.config.controlSockets, log, storeWrites, { clock });
+    ha?.start();
   } catch (error) {
     await server.stop();
     throw error;
   }
+  // Logged once everything answers, the control sockets included: tools wait for this line.
+  log.log('DHCP4_STARTED', {
+    version: VERSION, config: configPath, subnets: current.config.subnets.length,
+    links: transport.links().map((l) => `${l.ifname}/${formatIp4(l.address)}`),
+  });
   return server;
 }

@@ -36,6 +36,8 @@ export const generalCommands: readonly Command[] = [
         'dhcp-state': serving ? 'serving' : 'disabled',
         serving,
         version: ctx.api.version,
+        // Kea's shape: a list with one entry per relationship.
+        ...(ctx.api.ha == null ? {} : { 'high-availability': [ctx.api.ha.status()] }),
       });
     },
   }),

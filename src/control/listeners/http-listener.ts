@@ -12,12 +12,29 @@ import type { Listener, ListenerDeps } from './types.ts';
 
 type HttpSpec = Extract<ControlSocketSpec, { type: 'http' | 'https' }>;
 
+/** What the HA listener adds to a control listener (see ha-listener.ts). */
+export type HttpListenerExtras = {
+  /** Checks the raw request (headers and body bytes) before the body is parsed; a refusal answers 401. */
+  readonly verify?: (req: { method: string; path: string; headers: IncomingMessage['headers']; body: Buffer }) =>
+    { readonly ok: true } | { readonly ok: false; readonly reason: string };
+  /** The user named in the call context of a verified request that had no Basic credentials. */
+  readonly verifiedUser?: string;
+  /** The only path commands are posted to (default `/`). */
+  readonly path?: string;
+  /** Serve GET /metrics (default true). */
+  readonly metrics?: boolean;
+  /** For logs: which listener this is (default 'control'). */
+  readonly role?: string;
+};
+
 /**
  * The HTTP(S) control API, as Kea's control agent serves it: `POST /` with a JSON command, answered
  * with a one-element JSON array; `GET /metrics` for Prometheus. With authentication configured,
  * credentials are checked before the body is even read: a refused request changes nothing.
  */
-export async function startHttpListener(spec: HttpSpec, deps: ListenerDeps): Promise<Listener> {
+export async function startHttpListener(spec: HttpSpec, deps: ListenerDeps, extras: HttpListenerExtras = {}): Promise<Listener> {
+  const commandPath = extras.path ?? '/';
+  const role = extras.role ?? 'control';
   const check = spec.auth === null ? null : createBasicAuth(spec.auth.clients);
   const realm = spec.auth?.realm ?? '';
   let closing = false;
@@ -52,16 +69,16 @@ export async function startHttpListener(spec: HttpSpec, deps: ListenerDeps): Pro
       const cn = cert?.subject?.CN;
       if (typeof cn === 'string' && cn !== '') user = cn;
     }
-    if (path === '/metrics') {
+    if (path === '/metrics' && extras.metrics !== false) {
       req.resume();
       if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'use GET for /metrics', 'GET, HEAD');
       res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
       res.end(req.method === 'HEAD' ? undefined : deps.metrics());
       return;
     }
-    if (path !== '/') {
+    if (path !== commandPath) {
       req.resume();
-      return refuse(res, 404, `no such path: ${path}; POST commands to / and GET /metrics`);
+      return refuse(res, 404, `no such path: ${path}; POST commands to ${commandPath}${extras.metrics === false ? '' : ' and GET /metrics'}`);
     }
     if (req.method !== 'POST') {
       req.resume();
@@ -75,6 +92,15 @@ export async function startHttpListener(spec: HttpSpec, deps: ListenerDeps): Pro
     }
     const body = await readBody(req);
     if (typeof body === 'string') return refuse(res, 413, body);
+    if (extras.verify !== undefined) {
+      const verdict = extras.verify({ method: req.method ?? 'POST', path: req.url ?? '/', headers: req.headers, body });
+      if (!verdict.ok) {
+        deps.log.log('CTRL_AUTH_FAILED', { via: spec.type, listener: role, remote, reason: verdict.reason, method: req.method, path });
+        send(res, 401, [{ result: 1, text: `partner authentication failed: ${verdict.reason}` }]);
+        return;
+      }
+      if (user === null && extras.verifiedUser !== undefined) user = extras.verifiedUser;
+    }
     let request: unknown;
     try {
       request = JSON.parse(body.toString('utf8'));

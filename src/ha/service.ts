@@ -1,0 +1,507 @@
+import type { Clock } from '../util/index.ts';
+import { formatIp4 } from '../util/index.ts';
+import type { HaConfig, HaPeer, Lease4, Subnet4 } from '../model/index.ts';
+import { leaseVersion } from '../model/index.ts';
+import type { LeaseStore } from '../store/index.ts';
+import { StoreConflictError } from '../store/index.ts';
+import type { AddressPolicy4 } from '../alloc/index.ts';
+import type { ExchangeHooks4 } from '../dhcp4/index.ts';
+import type { Logger } from '../obs/index.ts';
+import type { HaApi, PartnerLeaseChange } from './ha-api.ts';
+import {
+  HA_REMOTE_ORIGIN_BASE, RESULT, haHeartbeat, haMaintenanceNotify, haReset, haSyncCompleteNotify, heartbeatAnswer,
+} from './commands.ts';
+import type { CommandJson } from './commands.ts';
+import { createUnackedClientsDetector, measureClockSkew } from './facts.ts';
+import { formatHttpDate } from './http-date.ts';
+import { createHaHooks } from './ha-hooks.ts';
+import { createLeaseUpdates } from './lease-updates.ts';
+import { createOwnership } from './ownership.ts';
+import type { Ownership } from './ownership.ts';
+import type { PartnerClient, PartnerResult } from './partner-client.ts';
+import { allocationPolicy, decide } from './states.ts';
+import type { HaEffect, HaFacts, HaState, MaintenanceRequest, PartnerDownCause, PartnerView, ServedScope, SyncStatus } from './states.ts';
+import { syncFromPartner } from './sync.ts';
+
+export type HaServiceOptions = {
+  readonly ha: HaConfig;
+  readonly subnets: readonly Subnet4[];
+  readonly store: LeaseStore;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly partner: PartnerClient;
+  /** SHA-256 hex of the shared relationship config (config-hash.ts); null: not compared. */
+  readonly configHash?: string | null;
+  /** Re-enables DHCP service disabled by the partner during its sync (ha-sync-complete-notify). */
+  readonly setServing?: (enabled: boolean, origin: string) => void;
+  /** lease4-bulk-apply batching; defaults 1000 leases per batch, 4 batches in flight. */
+  readonly maxBatch?: number;
+  readonly maxInFlight?: number;
+};
+
+/** A running HA service: HaApi for the control layer, the hooks for the exchange, start/stop for runtime. */
+export type HaService = HaApi & {
+  start(): void;
+  stop(): Promise<void>;
+  state(): HaState;
+  partnerState(): PartnerView;
+  readonly hooks: ExchangeHooks4;
+  readonly addressPolicy: AddressPolicy4;
+  /** A reload: the split of free addresses is rebuilt from the new subnets. */
+  setSubnets(subnets: readonly Subnet4[]): void;
+  /** Sends one heartbeat now and decides on its result (tests; commands). */
+  heartbeatNow(): Promise<void>;
+};
+
+const ORIGIN_ID = HA_REMOTE_ORIGIN_BASE + 1;
+const REPEAT_WARNING_MS = 60_000;
+
+function partnerOf(ha: HaConfig): { me: HaPeer; partner: HaPeer } {
+  const me = ha.peers.find((p) => p.name === ha.thisServerName);
+  const partner = ha.peers.find((p) => p.name !== ha.thisServerName && p.role !== 'backup');
+  if (me === undefined || partner === undefined) throw new Error('high-availability: this server or its partner is missing from peers');
+  return { me, partner };
+}
+
+/** Two leases say the same thing (no write needed). */
+function sameLease(a: Lease4, b: Lease4): boolean {
+  return a.cltt === b.cltt && a.validLifetime === b.validLifetime && a.state === b.state && a.hwAddress === b.hwAddress
+    && a.clientId === b.clientId && a.subnetId === b.subnetId && a.hostname === b.hostname;
+}
+
+/**
+ * The effect interpreter (STYLE R7): measures the facts, calls the pure decide() on every heartbeat
+ * result, timer tick and command, and carries out the effects (serve, cap, replicate, sync, heartbeat).
+ */
+export function createHaService(opts: HaServiceOptions): HaService {
+  const { ha, store, clock, log, partner: client } = opts;
+  const { me, partner } = partnerOf(ha);
+  const role = me.role;
+  const configHash = opts.configHash ?? null;
+  let ownership: Ownership = createOwnership(ha, opts.subnets);
+
+  let state: HaState = role === 'backup' ? 'backup' : 'waiting';
+  let view: PartnerView = 'unavailable';
+  let lastContactMs = clock.monotonicMs();
+  let lastContactAt: number | null = null;
+  let lastError: string | null = null;
+  let partnerScopes: readonly string[] = [];
+  let skewSec: number | null = null;
+  let hashMatches: boolean | null = null;
+  let partnerUnsent: number | null = null;
+  let partnerUnsentChanged = false;
+  const rejected = new Set<number>();
+  let maintenance: MaintenanceRequest = 'none';
+  let partnerDownCommand = false;
+  let resetRequested = false;
+  let sync: SyncStatus = 'idle';
+  let syncGeneration = 0;
+  let syncFailedAtMs = -Infinity;
+  let downCause: PartnerDownCause | null = null;
+  let partnerAddressesInUse = false;
+  let scope: ServedScope = 'none';
+  let scopeOverride: ServedScope | null = null;
+  let mcltCap = false;
+  let terminatedReason: string | null = null;
+  const lastWarned = new Map<string, number>();
+
+  let started = false;
+  let stopped = false;
+  let heartbeating = false;
+  let hbTimer: NodeJS.Timeout | null = null;
+  let hbInFlight: Promise<void> | null = null;
+  let tickTimer: NodeJS.Timeout | null = null;
+  const background = new Set<Promise<unknown>>();
+  const hbTimeoutMs = Math.min(10_000, Math.max(1000, ha.maxResponseDelayMs));
+
+  const detector = createUnackedClientsDetector({ maxAckDelayMs: ha.maxAckDelayMs, maxUnackedClients: ha.maxUnackedClients, clock });
+
+  const track = <T>(p: Promise<T>): void => {
+    const q = p.catch((error: unknown) => log.log('HA_SERVICE_ERROR', { server: me.name, error: String(error) }));
+    background.add(q);
+    void q.finally(() => background.delete(q));
+  };
+
+  /** Every command to the partner goes through here: contact time, heartbeat timer. */
+  async function send(command: CommandJson, sendOpts: { readonly timeoutMs?: number } = {}): Promise<PartnerResult> {
+    if (heartbeating) armHeartbeat();
+    const r = await client.send(command, sendOpts);
+    if (r.ok) {
+      lastContactMs = clock.monotonicMs();
+      lastContactAt = clock.now();
+      lastError = null;
+    } else {
+      lastError = `${command.command}: ${r.error}`;
+    }
+    return r;
+  }
+
+  const updates = createLeaseUpdates({
+    store, send: (c) => send(c), ...(opts.maxBatch !== undefined ? { maxBatch: opts.maxBatch } : {}),
+    ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
+    ackTimeoutMs: Math.max(1000, ha.maxAckDelayMs),
+    onRejected: (address, reason) => {
+      rejected.add(address);
+      log.log('HA_LEASE_UPDATE_REJECTED', { server: me.name, address: formatIp4(address), reason });
+      evaluate();
+    },
+    onBatchFailed: (error, leases) => log.log('HA_LEASE_UPDATES_FAILED', { server: me.name, leases, error }),
+  });
+
+  function facts(): HaFacts {
+    const sinceContactMs = clock.monotonicMs() - lastContactMs;
+    return {
+      sinceContactMs,
+      interruptedForMs: view === 'unavailable' ? sinceContactMs : null,
+      unackedClients: detector.snapshot().unackedClients,
+      clockSkewSec: skewSec,
+      rejectedUpdates: rejected.size,
+      maintenance, partnerDownCommand, resetRequested, sync, partnerUnsentChanged,
+      configHashMatches: hashMatches,
+      partnerDownCause: downCause,
+      partnerAddressesInUse,
+    };
+  }
+
+  let evaluating = false;
+  let again = false;
+  function evaluate(): void {
+    if (stopped || !started) return;
+    if (evaluating) { again = true; return; }
+    evaluating = true;
+    try {
+      for (let i = 0; i < 8; i++) {
+        again = false;
+        // A partner not heard from for max-response-delay is not in any state we know.
+        if (view !== 'unavailable' && clock.monotonicMs() - lastContactMs > ha.maxResponseDelayMs) view = 'unavailable';
+        const before = state;
+        const d = decide({ me: state, partner: view, facts: facts(), config: ha, role, autoFailover: me.autoFailover });
+        if (d.next !== state) {
+          if (state === 'partner-down') downCause = null;
+          if (d.next === 'terminated') terminatedReason = null;
+          state = d.next;
+          sync = 'idle';
+          syncGeneration++;
+          partnerUnsentChanged = false;
+          scopeOverride = null;
+        }
+        for (const e of d.effects) perform(e);
+        if (state === before && !again) break;
+      }
+    } finally {
+      evaluating = false;
+    }
+  }
+
+  function warnOnce(key: string, fields: Record<string, unknown>, id: string): void {
+    const now = clock.monotonicMs();
+    const last = lastWarned.get(key);
+    if (last !== undefined && now - last < REPEAT_WARNING_MS) return;
+    lastWarned.set(key, now);
+    log.log(id, fields);
+  }
+
+  function perform(e: HaEffect): void {
+    switch (e.kind) {
+      case 'log':
+        if (e.id === 'HA_STATE_TRANSITION') {
+          if (e.to === 'terminated') terminatedReason = e.reason;
+          log.log('HA_STATE_TRANSITION', { server: me.name, from: e.from, to: e.to, partner: e.partner, reason: e.reason },
+            `${me.name}: server transitions from ${e.from} to ${e.to} state, partner state is ${e.partner} (${e.reason})`);
+        } else {
+          warnOnce(e.id, { server: me.name, partner: e.partner, detail: e.detail }, e.id);
+        }
+        return;
+      case 'warn-clock-skew': return;
+      case 'serve-scopes': scope = e.scope; return;
+      case 'stop-serving': scope = 'none'; return;
+      case 'cap-leases-at-mclt': mcltCap = e.on; return;
+      case 'use-partner-addresses': partnerAddressesInUse = e.on; return;
+      case 'send-lease-updates': updates.setEnabled(e.on && ha.sendLeaseUpdates); return;
+      case 'enter-partner-down': downCause = e.cause; partnerDownCommand = false; return;
+      case 'start-sync': startSync(e.disablePartner); return;
+      case 'notify-sync-complete':
+        track(send(haSyncCompleteNotify.build({ serverName: me.name, originId: ORIGIN_ID })));
+        return;
+      case 'send-heartbeat': if (started) track(heartbeatNow()); return;
+      case 'schedule-heartbeat': heartbeating = true; if (hbTimer === null) armHeartbeat(); return;
+      case 'stop-heartbeat':
+        heartbeating = false;
+        if (hbTimer !== null) clearTimeout(hbTimer);
+        hbTimer = null;
+        return;
+      case 'reset-partner': track(send(haReset.build({ serverName: me.name }))); return;
+      case 'clear-requests': maintenance = 'none'; resetRequested = false; partnerDownCommand = false; return;
+      default: {
+        const never: never = e;
+        throw new Error(`unknown HA effect ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  function armHeartbeat(): void {
+    if (hbTimer !== null) clearTimeout(hbTimer);
+    if (stopped) return;
+    hbTimer = setTimeout(() => { hbTimer = null; track(heartbeatNow()); }, ha.heartbeatDelayMs);
+    hbTimer.unref();
+  }
+
+  function startSync(disableRequested: boolean): void {
+    if (sync === 'running') return;
+    if (sync === 'failed' && clock.monotonicMs() - syncFailedAtMs < ha.heartbeatDelayMs) return;
+    sync = 'running';
+    const generation = syncGeneration;
+    // Never disable a partner that is the one serving (docs/ha.md: the serving server keeps serving).
+    const disablePartner = disableRequested && !(view === 'load-balancing' || view === 'hot-standby'
+      || view === 'partner-down' || view === 'communication-recovery' || view === 'partner-in-maintenance' || view === 'terminated');
+    track((async () => {
+      const r = await syncFromPartner({
+        send, apply: applyPartnerLeases, pageLimit: ha.syncPageLimit, pageTimeoutMs: ha.syncTimeoutMs,
+        disablePartner, originId: ORIGIN_ID, cancelled: () => stopped || generation !== syncGeneration,
+      });
+      if (generation !== syncGeneration) return;
+      if (r.ok) {
+        log.log('HA_SYNC_COMPLETE', { server: me.name, leases: r.leases, pages: r.pages, failed: r.failed });
+        sync = 'done';
+      } else {
+        log.log('HA_SYNC_FAILED', { server: me.name, error: r.error, leases: r.leases });
+        sync = 'failed';
+        syncFailedAtMs = clock.monotonicMs();
+      }
+      evaluate();
+    })());
+  }
+
+  async function heartbeatOnce(): Promise<void> {
+    const sentAt = clock.monotonicMs();
+    const r = await send(haHeartbeat.build({ serverName: me.name }), { timeoutMs: hbTimeoutMs });
+    if (stopped) return;
+    const parsed = r.ok && r.answer.result === RESULT.SUCCESS ? heartbeatAnswer.parse(r.answer.arguments) : null;
+    if (parsed === null || !parsed.ok) {
+      if (r.ok) lastError = `ha-heartbeat: ${parsed === null ? r.answer.text : parsed.problem.message}`;
+      view = 'unavailable';
+    } else {
+      const a = parsed.value;
+      if (view === 'unavailable') detector.reset();
+      view = a.state;
+      partnerScopes = a.scopes;
+      const skew = measureClockSkew(a.dateTime, clock.now(), { warnSec: ha.clockSkewWarnSec, terminateSec: ha.clockSkewTerminateSec }, clock.monotonicMs() - sentAt);
+      if (skew !== null) skewSec = skew.skewSec;
+      hashMatches = configHash === null || a.configHash === null ? null : a.configHash === configHash;
+      if (partnerUnsent !== null && a.unsentUpdateCount !== partnerUnsent) partnerUnsentChanged = true;
+      if (partnerUnsent === null && a.unsentUpdateCount > 0) partnerUnsentChanged = true;
+      partnerUnsent = a.unsentUpdateCount;
+    }
+    evaluate();
+  }
+
+  function heartbeatNow(): Promise<void> {
+    if (stopped) return Promise.resolve();
+    hbInFlight ??= heartbeatOnce().finally(() => {
+      hbInFlight = null;
+      if (heartbeating && hbTimer === null) armHeartbeat();
+    });
+    return hbInFlight;
+  }
+
+  async function applyPartnerLeases(changes: readonly PartnerLeaseChange[]) {
+    const failed: { address: number; reason: string }[] = [];
+    for (const change of changes) {
+      const address = change.kind === 'update' ? change.lease.address : change.address;
+      let reason: string | null = null;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        reason = null;
+        const existing = await store.get4(address);
+        let written: { lease: Lease4; removed: boolean } | null = null;
+        try {
+          if (change.kind === 'update') {
+            const l = change.lease;
+            if (existing !== null && (existing.cltt > l.cltt || sameLease(existing, l))) break;
+            written = { lease: l, removed: false };
+            updates.expectEcho(l, false);
+            if (existing === null) await store.insert4(l);
+            else await store.update4(l, leaseVersion(existing));
+          } else {
+            if (existing === null) break;
+            written = { lease: existing, removed: true };
+            updates.expectEcho(existing, true);
+            await store.remove4(address, leaseVersion(existing));
+          }
+          break;
+        } catch (error) {
+          if (written !== null) updates.cancelEcho(written.lease, written.removed);
+          reason = error instanceof Error ? error.message : String(error);
+          if (!(error instanceof StoreConflictError)) break;
+        }
+      }
+      if (reason !== null) failed.push({ address, reason });
+    }
+    return { failed };
+  }
+
+  const scopeNames = (s: ServedScope): string[] =>
+    (s === 'all' ? [me.name, partner.name] : s === 'own' ? [me.name] : []);
+
+  const currentScope = (): ServedScope => scopeOverride ?? scope;
+
+  const { hooks, policy } = createHaHooks({
+    mode: ha.mode, role, loadBalancePercent: ha.loadBalancePercent,
+    scope: currentScope,
+    partnerUnavailable: () => view === 'unavailable',
+    observePartnerClient: (q) => detector.observe(q),
+    mcltCapSec: () => (mcltCap ? ha.mcltSec : null),
+    needsAck: () => updates.enabled(),
+    waitForAck: (lease) => updates.waitFor(lease),
+    ownership: () => ownership,
+    mayUseOthers: () => partnerAddressesInUse,
+  });
+
+  const ok = (text: string) => ({ ok: true, text });
+  const refuse = (text: string) => ({ ok: false, text });
+
+  const service: HaService = {
+    hooks,
+    addressPolicy: policy,
+    state: () => state,
+    partnerState: () => view,
+    start() {
+      if (started) return;
+      started = true;
+      lastContactMs = clock.monotonicMs();
+      log.log('HA_SERVICE_STARTED', { server: me.name, state, mode: ha.mode, role, partner: partner.name, url: partner.url },
+        `${me.name}: HA service starts in ${state} state (${ha.mode}, ${role})`);
+      heartbeating = state !== 'backup';
+      const tickMs = Math.max(50, Math.min(1000, ha.heartbeatDelayMs));
+      tickTimer = setInterval(() => evaluate(), tickMs);
+      tickTimer.unref();
+      if (heartbeating) track(heartbeatNow());
+      evaluate();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (hbTimer !== null) clearTimeout(hbTimer);
+      if (tickTimer !== null) clearInterval(tickTimer);
+      updates.close();
+      client.close();
+      await Promise.allSettled([...background]);
+    },
+    setSubnets(subnets) { ownership = createOwnership(ha, subnets); },
+    heartbeatNow,
+
+    heartbeat() {
+      return heartbeatAnswer.build({
+        state, dateTime: formatHttpDate(clock.now()), scopes: scopeNames(currentScope()),
+        unsentUpdateCount: updates.unsentCount(), configHash,
+      });
+    },
+    applyPartnerLeases,
+    syncCompleteNotify(origin) {
+      opts.setServing?.(true, origin ?? 'ha-partner');
+      if (started) track(heartbeatNow());
+    },
+    reset() {
+      resetRequested = true;
+      evaluate();
+    },
+    async maintenanceStart() {
+      if (state === 'in-maintenance' || state === 'partner-in-maintenance') return refuse(`the server is already in ${state}`);
+      const r = await send(haMaintenanceNotify.build({ serverName: me.name, cancel: false, state }));
+      if (r.ok && r.answer.result !== RESULT.SUCCESS) return refuse(`the partner refused maintenance: ${r.answer.text}`);
+      maintenance = 'start';
+      evaluate();
+      return ok(r.ok ? 'Server is now in the partner-in-maintenance state; the partner may be shut down.'
+        : 'The partner is unreachable; this server serves alone (partner-down).');
+    },
+    async maintenanceCancel() {
+      if (state !== 'partner-in-maintenance' && state !== 'in-maintenance') return refuse(`no maintenance to cancel (state is ${state})`);
+      if (state === 'partner-in-maintenance') await send(haMaintenanceNotify.build({ serverName: me.name, cancel: true, state }));
+      maintenance = 'cancel';
+      evaluate();
+      return ok('Server maintenance successfully canceled.');
+    },
+    maintenanceNotify(cancel) {
+      if (!cancel && state === 'in-maintenance') return ok('Server is already in maintenance.');
+      maintenance = cancel ? 'cancel' : 'notified';
+      evaluate();
+      return ok(cancel ? 'Server maintenance canceled.' : 'Server is in-maintenance state.');
+    },
+    continue() {
+      if (state !== 'terminated') return ok(`HA state machine is not paused (state is ${state}).`);
+      resetRequested = true;
+      track(heartbeatNow());
+      evaluate();
+      const s = state as HaState;
+      return s === 'terminated'
+        ? refuse(`still terminated: ${terminatedReason ?? 'the clocks or lease conflicts still disagree'}`)
+        : ok('HA state machine continues.');
+    },
+    setScopes(scopes) {
+      const known = new Set([me.name, partner.name]);
+      const unknown = scopes.filter((s) => !known.has(s));
+      if (unknown.length > 0) return refuse(`unknown scope(s): ${unknown.join(', ')}`);
+      const set = new Set(scopes);
+      // hot-standby: every client is the primary's, so the primary's scope is all of them.
+      const primaryName = role === 'primary' ? me.name : partner.name;
+      scopeOverride = set.size === 0 ? 'none'
+        : set.size === 2 || (ha.mode === 'hot-standby' && set.has(primaryName)) ? 'all'
+        : set.has(me.name) ? 'own' : 'all';
+      return ok('New HA scopes configured.');
+    },
+    async sync() {
+      const r = await syncFromPartner({
+        send, apply: applyPartnerLeases, pageLimit: ha.syncPageLimit, pageTimeoutMs: ha.syncTimeoutMs,
+        disablePartner: false, originId: ORIGIN_ID,
+      });
+      return r.ok ? { ok: true, text: `Lease database synchronization complete (${r.leases} leases).`, leases: r.leases }
+        : { ok: false, text: `Lease database synchronization failed: ${r.error}`, leases: r.leases };
+    },
+    partnerDown() {
+      if (state === 'partner-down') return ok('Server is already in partner-down.');
+      partnerDownCommand = true;
+      evaluate();
+      const s = state as HaState;
+      if (s === 'partner-down') return ok('Server transitioned to partner-down.');
+      partnerDownCommand = false;
+      return refuse(view === 'unavailable' ? `cannot enter partner-down from ${state}` : `the partner answers (state ${view}); refusing partner-down`);
+    },
+    status() {
+      const snap = detector.snapshot();
+      const policyNow = allocationPolicy(state, { interruptedForMs: facts().interruptedForMs, partnerDownCause: downCause }, ha.mcltSec);
+      return {
+        'ha-mode': ha.mode,
+        'ha-servers': {
+          local: { role, scopes: scopeNames(currentScope()), state, 'server-name': me.name },
+          remote: {
+            age: lastContactAt === null ? null : Math.max(0, Math.round(clock.now() - lastContactAt)),
+            'in-touch': view !== 'unavailable',
+            role: partner.role,
+            'last-scopes': [...partnerScopes],
+            'last-state': view,
+            'communication-interrupted': view === 'unavailable' && clock.monotonicMs() - lastContactMs > ha.maxResponseDelayMs,
+            'connecting-clients': snap.connectingClients,
+            'unacked-clients': snap.unackedClients,
+            'unacked-clients-left': snap.unackedClientsLeft,
+            'analyzed-packets': snap.analyzedPackets,
+            'server-name': partner.name,
+            'clock-skew': skewSec,
+            'unsent-update-count': partnerUnsent,
+            'last-error': lastError,
+          },
+        },
+        'clock-skew': skewSec,
+        'unsent-update-count': updates.unsentCount(),
+        'pending-updates': updates.pendingCount(),
+        'config-hash': configHash,
+        'config-hash-matches': hashMatches,
+        'partner-down-cause': downCause,
+        'terminated-reason': state === 'terminated' ? terminatedReason : null,
+        'lease-cap-mclt': mcltCap ? ha.mcltSec : null,
+        'partner-addresses-usable': policyNow.partnerAddressesUsable && partnerAddressesInUse,
+        'rejected-lease-updates': rejected.size,
+        sync,
+      };
+    },
+  };
+  return service;
+}
