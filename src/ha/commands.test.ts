@@ -24,6 +24,7 @@ const SAMPLES: { [K in keyof typeof PARTNER_COMMANDS]: (typeof PARTNER_COMMANDS)
   'dhcp-enable': { originId: 2001 },
   'ha-sync-complete-notify': { serverName: 'server1', originId: 2001 },
   'ha-maintenance-notify': { serverName: 'server1', cancel: false, state: 'ready' },
+  'ha-config-push': { serverName: 'server1', config: { Dhcp4: { 'valid-lifetime': 60, subnet4: [] } }, configHash: 'ab'.repeat(32) },
 };
 
 describe('partner commands: one definition builds and parses', () => {

@@ -331,6 +331,28 @@ export const haMaintenanceNotify = defineCommand<MaintenanceNotifyArgs>(
   }),
 );
 
+// ---- ha-config-push (tandem) -------------------------------------------------------------
+
+/**
+ * The primary's shared config (config-push.ts), pushed to its partner: `{"server-name": "server1",
+ * "config": {"Dhcp4": {…}}, "config-hash": "<sha-256 hex of the canonical shared part>"}`.
+ */
+export type ConfigPushArgs = { readonly serverName: string; readonly config: { readonly Dhcp4: Readonly<Record<string, unknown>> }; readonly configHash: string };
+
+export const haConfigPush = defineCommand<ConfigPushArgs>(
+  'ha-config-push',
+  (a) => ({ 'server-name': a.serverName, config: a.config, 'config-hash': a.configHash }),
+  (r, o) => {
+    const serverName = r.str('server-name', { min: 1 }) ?? '';
+    const config = o['config'];
+    const dhcp4 = isObject(config) ? config['Dhcp4'] : undefined;
+    if (!isObject(dhcp4)) r.fail('config', `expected {"Dhcp4": {…}}, got ${show(config)}`);
+    const configHash = r.str('config-hash') ?? '';
+    if (!/^[0-9a-f]{64}$/.test(configHash)) r.fail('config-hash', 'expected 64 lower-case hex digits (SHA-256)');
+    return { serverName, config: { Dhcp4: isObject(dhcp4) ? dhcp4 : {} }, configHash };
+  },
+);
+
 // ---- responses ----------------------------------------------------------------------------
 
 /** Kea's result codes (command_interpreter.h). */
@@ -377,6 +399,7 @@ export const PARTNER_COMMANDS = {
   'dhcp-enable': dhcpEnable,
   'ha-sync-complete-notify': haSyncCompleteNotify,
   'ha-maintenance-notify': haMaintenanceNotify,
+  'ha-config-push': haConfigPush,
 } as const;
 
 export type PartnerCommandName = keyof typeof PARTNER_COMMANDS;

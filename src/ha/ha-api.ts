@@ -1,5 +1,6 @@
 import type { Ip4 } from '../util/index.ts';
 import type { Lease4 } from '../model/index.ts';
+import type { ConfigPushArgs } from './commands.ts';
 
 /** A lease change received from the partner (lease4-update, lease4-del, lease4-bulk-apply). */
 export type PartnerLeaseChange =
@@ -34,6 +35,11 @@ export interface HaApi {
   sync(): Promise<{ readonly ok: boolean; readonly text: string; readonly leases: number }>;
   /** Operator command: enter partner-down now (tandem's `ha-partner-down`, Windows' "change to partner down"). */
   partnerDown(): { readonly ok: boolean; readonly text: string };
+  /**
+   * ha-config-push from the primary: its shared config, merged into this server's own (name,
+   * interfaces, sockets kept) and applied atomically, or refused with the reasons.
+   */
+  configPush(args: ConfigPushArgs): Promise<{ readonly ok: boolean; readonly text: string; readonly configHash: string | null }>;
   /** The `high-availability` part of status-get (Kea's shape plus tandem's fields). */
   status(): Record<string, unknown>;
 }

@@ -45,3 +45,13 @@ export { createHaHooks, isPrimaryQuery } from './ha-hooks.ts';
 export type { HaHookState } from './ha-hooks.ts';
 export { haConfigHash } from './config-hash.ts';
 // --- end helper S ---
+
+// --- one relationship config (helper R) ---
+export { sharedConfigHash } from './config-hash.ts';
+export { LOCAL_HA_KEYS, SHARED_DHCP4_KEYS, canonicalJson, hashSharedConfig, mergeSharedConfig, sharedConfigPart } from './config-push.ts';
+export type { MergeResult, SharedConfig } from './config-push.ts';
+export { createConfigReplication } from './config-replication.ts';
+export type { ApplyConfigOutcome, ConfigReplication, ConfigReplicationOptions, PushStatus } from './config-replication.ts';
+export { haConfigPush } from './commands.ts';
+export type { ConfigPushArgs } from './commands.ts';
+// --- end helper R ---

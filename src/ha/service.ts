@@ -22,6 +22,8 @@ import type { PartnerClient, PartnerResult } from './partner-client.ts';
 import { allocationPolicy, decide } from './states.ts';
 import type { HaEffect, HaFacts, HaState, MaintenanceRequest, PartnerDownCause, PartnerView, ServedScope, SyncStatus } from './states.ts';
 import { syncFromPartner } from './sync.ts';
+import { createConfigReplication } from './config-replication.ts';
+import type { ApplyConfigOutcome } from './config-replication.ts';
 
 export type HaServiceOptions = {
   readonly ha: HaConfig;
@@ -32,6 +34,10 @@ export type HaServiceOptions = {
   readonly partner: PartnerClient;
   /** SHA-256 hex of the shared relationship config (config-hash.ts); null: not compared. */
   readonly configHash?: string | null;
+  /** The config in force as JSON (the shared part is pushed from it and merged into it); default: none. */
+  readonly configJson?: () => unknown;
+  /** Validates and applies a whole config atomically (a partner's push merged into ours). */
+  readonly applyConfig?: (json: unknown) => Promise<ApplyConfigOutcome>;
   /** Re-enables DHCP service disabled by the partner during its sync (ha-sync-complete-notify). */
   readonly setServing?: (enabled: boolean, origin: string) => void;
   /** lease4-bulk-apply batching; defaults 1000 leases per batch, 4 batches in flight. */
@@ -49,12 +55,20 @@ export type HaService = HaApi & {
   readonly addressPolicy: AddressPolicy4;
   /** A reload: the split of free addresses is rebuilt from the new subnets. */
   setSubnets(subnets: readonly Subnet4[]): void;
+  /** The config in force changed (reload, config-set, a push landed): rehash; the primary pushes it. */
+  configChanged(json: unknown): void;
   /** Sends one heartbeat now and decides on its result (tests; commands). */
   heartbeatNow(): Promise<void>;
 };
 
 const ORIGIN_ID = HA_REMOTE_ORIGIN_BASE + 1;
 const REPEAT_WARNING_MS = 60_000;
+/**
+ * In `ready` a server waits for its partner to enter the normal state, and only its own heartbeat
+ * tells it so: poll at this pace meanwhile, or the clients of its share go unanswered for up to a
+ * whole heartbeat-delay after every sync (the partner has already left partner-down).
+ */
+export const READY_HEARTBEAT_MS = 100;
 
 function partnerOf(ha: HaConfig): { me: HaPeer; partner: HaPeer } {
   const me = ha.peers.find((p) => p.name === ha.thisServerName);
@@ -77,7 +91,6 @@ export function createHaService(opts: HaServiceOptions): HaService {
   const { ha, store, clock, log, partner: client } = opts;
   const { me, partner } = partnerOf(ha);
   const role = me.role;
-  const configHash = opts.configHash ?? null;
   let ownership: Ownership = createOwnership(ha, opts.subnets);
 
   let state: HaState = role === 'backup' ? 'backup' : 'waiting';
@@ -87,7 +100,6 @@ export function createHaService(opts: HaServiceOptions): HaService {
   let lastError: string | null = null;
   let partnerScopes: readonly string[] = [];
   let skewSec: number | null = null;
-  let hashMatches: boolean | null = null;
   let partnerUnsent: number | null = null;
   let partnerUnsentChanged = false;
   const rejected = new Set<number>();
@@ -136,6 +148,12 @@ export function createHaService(opts: HaServiceOptions): HaService {
     return r;
   }
 
+  const replication = createConfigReplication({
+    me, partner, log, clock, send: (c) => send(c), configJson: opts.configJson ?? (() => ({})),
+    ...(opts.applyConfig !== undefined ? { applyConfig: opts.applyConfig } : {}),
+    initialHash: opts.configHash ?? null,
+  });
+
   const updates = createLeaseUpdates({
     store, send: (c) => send(c), ...(opts.maxBatch !== undefined ? { maxBatch: opts.maxBatch } : {}),
     ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
@@ -157,7 +175,7 @@ export function createHaService(opts: HaServiceOptions): HaService {
       clockSkewSec: skewSec,
       rejectedUpdates: rejected.size,
       maintenance, partnerDownCommand, resetRequested, sync, partnerUnsentChanged,
-      configHashMatches: hashMatches,
+      configHashMatches: replication.matches(),
       partnerDownCause: downCause,
       partnerAddressesInUse,
     };
@@ -184,6 +202,7 @@ export function createHaService(opts: HaServiceOptions): HaService {
           syncGeneration++;
           partnerUnsentChanged = false;
           scopeOverride = null;
+          if (state === 'ready' && heartbeating) armHeartbeat();
         }
         for (const e of d.effects) perform(e);
         if (state === before && !again) break;
@@ -242,7 +261,8 @@ export function createHaService(opts: HaServiceOptions): HaService {
   function armHeartbeat(): void {
     if (hbTimer !== null) clearTimeout(hbTimer);
     if (stopped) return;
-    hbTimer = setTimeout(() => { hbTimer = null; track(heartbeatNow()); }, ha.heartbeatDelayMs);
+    const delayMs = state === 'ready' ? Math.min(ha.heartbeatDelayMs, READY_HEARTBEAT_MS) : ha.heartbeatDelayMs;
+    hbTimer = setTimeout(() => { hbTimer = null; track(heartbeatNow()); }, delayMs);
     hbTimer.unref();
   }
 
@@ -287,7 +307,7 @@ export function createHaService(opts: HaServiceOptions): HaService {
       partnerScopes = a.scopes;
       const skew = measureClockSkew(a.dateTime, clock.now(), { warnSec: ha.clockSkewWarnSec, terminateSec: ha.clockSkewTerminateSec }, clock.monotonicMs() - sentAt);
       if (skew !== null) skewSec = skew.skewSec;
-      hashMatches = configHash === null || a.configHash === null ? null : a.configHash === configHash;
+      replication.observe(a.configHash);
       if (partnerUnsent !== null && a.unsentUpdateCount !== partnerUnsent) partnerUnsentChanged = true;
       if (partnerUnsent === null && a.unsentUpdateCount > 0) partnerUnsentChanged = true;
       partnerUnsent = a.unsentUpdateCount;
@@ -384,15 +404,17 @@ export function createHaService(opts: HaServiceOptions): HaService {
       if (tickTimer !== null) clearInterval(tickTimer);
       updates.close();
       client.close();
-      await Promise.allSettled([...background]);
+      await Promise.allSettled([...background, replication.idle()]);
     },
     setSubnets(subnets) { ownership = createOwnership(ha, subnets); },
+    configChanged(json) { if (!stopped) replication.changed(json); },
+    configPush: (args) => replication.receive(args),
     heartbeatNow,
 
     heartbeat() {
       return heartbeatAnswer.build({
         state, dateTime: formatHttpDate(clock.now()), scopes: scopeNames(currentScope()),
-        unsentUpdateCount: updates.unsentCount(), configHash,
+        unsentUpdateCount: updates.unsentCount(), configHash: replication.hash(),
       });
     },
     applyPartnerLeases,
@@ -492,8 +514,9 @@ export function createHaService(opts: HaServiceOptions): HaService {
         'clock-skew': skewSec,
         'unsent-update-count': updates.unsentCount(),
         'pending-updates': updates.pendingCount(),
-        'config-hash': configHash,
-        'config-hash-matches': hashMatches,
+        'config-hash': replication.hash(),
+        'config-hash-matches': replication.matches(),
+        ...replication.status(),
         'partner-down-cause': downCause,
         'terminated-reason': state === 'terminated' ? terminatedReason : null,
         'lease-cap-mclt': mcltCap ? ha.mcltSec : null,

@@ -33,6 +33,8 @@ export const MESSAGES = {
   HA_STATE_TRANSITION: { level: 'info', text: 'HA state transition' },
   HA_CLOCK_SKEW: { level: 'warn', text: 'clock skew between HA partners' },
   HA_CONFIG_MISMATCH: { level: 'warn', text: 'the HA partners run different shared configurations' },
+  HA_CONFIG_PUSHED: { level: 'info', text: "the primary pushed its shared configuration to the partner (ok: applied there; else refused, with the partner's reasons)" },
+  HA_CONFIG_RECEIVED: { level: 'info', text: "the primary's shared configuration was received: merged with this server's own settings and applied, or refused with the reason" },
   STORE_JOURNAL_TORN_TAIL: { level: 'warn', text: 'lease journal ended in a torn record; it was ignored' },
   STORE_JOURNAL_BAD_RECORD: { level: 'warn', text: 'bad record in lease journal skipped' },
   STORE_JOURNAL_WRITE_FAILED: { level: 'error', text: 'lease journal write failed' },

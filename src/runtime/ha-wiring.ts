@@ -3,9 +3,11 @@ import type { Config4 } from '../model/index.ts';
 import type { LeaseStore } from '../store/index.ts';
 import type { AllocEngine4 } from '../alloc/index.ts';
 import type { Logger } from '../obs/index.ts';
-import { createHaService, createPartnerClient, haConfigHash } from '../ha/index.ts';
+import { createHaService, createPartnerClient, sharedConfigHash } from '../ha/index.ts';
+import type { ApplyConfigOutcome } from '../ha/index.ts';
 import type { HaService } from '../ha/index.ts';
 import type { ConfigIssue } from '../config/index.ts';
+import { formatConfigIssue } from '../config/index.ts';
 
 export type HaWiringDeps = {
   readonly store: LeaseStore;
@@ -14,6 +16,9 @@ export type HaWiringDeps = {
   readonly log: Logger;
   /** dhcp-enable asked by the partner when it finished syncing from us. */
   readonly setServing: (enabled: boolean, origin: string) => void;
+  /** The config in force as JSON, and config-set (validate, apply atomically): for ha-config-push. */
+  readonly configJson: () => unknown;
+  readonly setConfig: (json: unknown) => Promise<{ readonly ok: true } | { readonly ok: false; readonly issues: readonly ConfigIssue[] }>;
 };
 
 /**
@@ -21,7 +26,7 @@ export type HaWiringDeps = {
  * (then nothing of HA is installed and the server behaves exactly as before). The service's split
  * of free addresses is installed on the engine here; its exchange hooks go to the processor.
  */
-export function createHaWiring(config: Config4, deps: HaWiringDeps): HaService | null {
+export function createHaWiring(config: Config4, configJson: unknown, deps: HaWiringDeps): HaService | null {
   const ha = config.ha;
   if (ha === null) return null;
   const peer = ha.peers.find((p) => p.name !== ha.thisServerName && p.role !== 'backup');
@@ -29,7 +34,12 @@ export function createHaWiring(config: Config4, deps: HaWiringDeps): HaService |
   const partner = createPartnerClient({ peer, sharedSecret: ha.sharedSecret, clock: deps.clock });
   const service = createHaService({
     ha, subnets: config.subnets, store: deps.store, clock: deps.clock, log: deps.log, partner,
-    configHash: haConfigHash(ha, config.subnets), setServing: deps.setServing,
+    configHash: sharedConfigHash(configJson), setServing: deps.setServing,
+    configJson: deps.configJson,
+    applyConfig: async (json): Promise<ApplyConfigOutcome> => {
+      const r = await deps.setConfig(json);
+      return r.ok ? { ok: true } : { ok: false, reasons: r.issues.filter((i) => i.severity === 'error').map(formatConfigIssue) };
+    },
   });
   deps.engine.setAddressPolicy(service.addressPolicy);
   return service;

@@ -64,8 +64,9 @@ export async function startServer4(options: Server4Options): Promise<Server4> {
   let serving = true;
   let enableTimer: NodeJS.Timeout | null = null;
   // High availability: null without a relationship in the config (nothing of HA is installed then).
-  const ha = createHaWiring(current.config, {
+  const ha = createHaWiring(current.config, current.json, {
     store, engine, clock, log, setServing: (enabled, origin) => server.setServing(enabled, { origin }),
+    configJson: () => current.json, setConfig: (json) => server.setConfig(json),
   });
   const makeProcessor = (config: Config4): Processor4 =>
     createProcessor4({ config, engine, stats, log, isOwnAddress, serving: () => serving, ...(ha !== null ? { hooks: ha.hooks } : {}) });
@@ -130,6 +131,7 @@ export async function startServer4(options: Server4Options): Promise<Server4> {
     }
     current = next;
     ha?.setSubnets(current.config.subnets);
+    ha?.configChanged(current.json);
     lastConfigAt = clock.now();
     processor = makeProcessor(current.config);
     reclaimer.stop();

@@ -41,6 +41,7 @@ function fakeHa(opts: { failAddress?: string; ok?: boolean } = {}) {
     setScopes: (scopes) => r('setScopes', scopes),
     sync: async () => { calls.push(['sync', null]); return { ok, text: 'Lease database synchronization complete.', leases: 7 }; },
     partnerDown: () => r('partnerDown'),
+    configPush: async (args) => ({ ...r('configPush', args), configHash: ok ? args.configHash : null }),
     status: () => ({ 'ha-mode': 'hot-standby', 'ha-servers': { local: { role: 'primary', state: 'hot-standby' } } }),
   };
   return { ha, calls };
@@ -158,6 +159,26 @@ describe('partner lease changes', () => {
     const r = await setup(fakeHa().ha).call('lease4-bulk-apply', { leases: [{ 'ip-address': 'x' }], origin: 'ha-partner' });
     assert.equal(r.result, 1);
     assert.match(r.text, /arguments\.leases\[0\]/);
+  });
+});
+
+describe('ha-config-push', () => {
+  const pushArgs = { 'server-name': 'server1', config: { Dhcp4: { subnet4: [] } }, 'config-hash': 'cd'.repeat(32) };
+  it('hands the checked push to the HA service and answers its hash', async () => {
+    const { ha, calls } = fakeHa();
+    const r = await setup(ha).call('ha-config-push', pushArgs);
+    assert.deepEqual(r, { result: 0, text: 'configPush done', arguments: { 'config-hash': 'cd'.repeat(32) } });
+    assert.deepEqual(calls, [['configPush', { serverName: 'server1', config: { Dhcp4: { subnet4: [] } }, configHash: 'cd'.repeat(32) }]]);
+  });
+  it('a refusal is result 1; a malformed push never reaches the service; no HA is result 2', async () => {
+    assert.equal((await setup(fakeHa({ ok: false }).ha).call('ha-config-push', pushArgs)).result, 1);
+    const { ha, calls } = fakeHa();
+    const bad = await setup(ha).call('ha-config-push', { ...pushArgs, config: { subnet4: [] } });
+    assert.equal(bad.result, 1);
+    assert.match(bad.text, /config/);
+    assert.equal((await setup(ha).call('ha-config-push', { ...pushArgs, 'config-hash': 'XYZ' })).result, 1);
+    assert.deepEqual(calls, []);
+    assert.equal((await setup(null).call('ha-config-push', pushArgs)).result, 2);
   });
 });
 

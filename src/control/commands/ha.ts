@@ -123,6 +123,15 @@ export const haCommands: readonly Command[] = [
     run: withHa('ha-partner-down', (ha) => outcome(ha.partnerDown())),
   }),
   defineCommand({
+    name: 'ha-config-push',
+    summary: "HA partner (tandem): the primary's shared config, merged with this server's own settings and applied atomically.",
+    args: partnerArgs(PARTNER_COMMANDS['ha-config-push']),
+    run: withHa('ha-config-push', async (ha, args) => {
+      const r = await ha.configPush(args);
+      return r.ok ? success(r.text, { 'config-hash': r.configHash }) : failure(r.text);
+    }),
+  }),
+  defineCommand({
     name: 'lease4-bulk-apply',
     summary: 'HA partner (tandem): applies a batch of leases and deleted leases.',
     args: partnerArgs(PARTNER_COMMANDS['lease4-bulk-apply']),
