@@ -1,7 +1,9 @@
 // Rate sweep, tandem against Kea 2.2 on the same config file: see docs/performance.md.
 //   bash bench/run.sh [--servers tandem,kea] [--rates 1000,2000,...] [--seconds N] [--clients N]
 //                     [--relay | --direct] [--socket-type udp|raw] [--no-overload] [--json FILE]
-//                     [--perf-args='-g single'] [--warmup SECONDS]
+//                     [--perf-args='-g single'] [--warmup SECONDS] [--ha]
+//   --ha: each server is a hot-standby PAIR (tandem+tandem vs Kea+Kea with HA hook and ctrl-agents);
+//         perfdhcp drives the primary, every ACK waits for the standby's lease-update ack.
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -11,6 +13,7 @@ import { maxSustained, runTable, summarize, summaryText } from './lib/report.ts'
 import type { RunRecord } from './lib/report.ts';
 
 const DEFAULT_RATES = [1000, 2000, 3000, 4000, 5000, 6000, 8000, 10000, 15000, 20000];
+const DEFAULT_HA_RATES = [250, 500, 750, 1000, 1500, 2000, 3000, 4000, 5000, 6000];
 
 const { values } = parseArgs({
   options: {
@@ -25,13 +28,14 @@ const { values } = parseArgs({
     json: { type: 'string' },
     'perf-args': { type: 'string', default: '' },
     warmup: { type: 'string', default: '1' },
+    ha: { type: 'boolean', default: false },
   },
   strict: true,
 });
 
 const servers = values.servers.split(',').map((s) => s.trim()).filter(Boolean);
 for (const s of servers) if (s !== 'tandem' && s !== 'kea') throw new Error(`--servers: unknown server '${s}'`);
-const rates = values.rates ? values.rates.split(',').map(Number) : DEFAULT_RATES;
+const rates = values.rates ? values.rates.split(',').map(Number) : values.ha ? DEFAULT_HA_RATES : DEFAULT_RATES;
 if (rates.some((r) => !Number.isInteger(r) || r <= 0)) throw new Error('--rates: positive integers, comma-separated');
 const seconds = Number(values.seconds);
 if (!Number.isInteger(seconds) || seconds < 1 || seconds > 120) throw new Error('--seconds: 1..120');
@@ -51,9 +55,9 @@ const perfArgs = values['perf-args'].split(/\s+/).filter(Boolean);
 const kinds = servers as BenchServerKind[];
 const runs: RunRecord[] = [];
 const started = new Date();
-console.log(`perf4: ${kinds.join(' vs ')}, ${mode} mode, ${socketType} sockets, rates ${rates.join(',')}/s, ${seconds} s each after ${warmupSeconds} s warm-up, ${clients} clients; ${cpus().length} CPUs; ${started.toISOString()}`);
+console.log(`perf4: ${values.ha ? 'hot-standby pairs, ' : ''}${kinds.join(' vs ')}, ${mode} mode, ${socketType} sockets, rates ${rates.join(',')}/s, ${seconds} s each after ${warmupSeconds} s warm-up, ${clients} clients; ${cpus().length} CPUs; ${started.toISOString()}`);
 
-const session = await createSession({ mode, socketType, prefixLength: 16, perfArgs, warmupSeconds });
+const session = await createSession({ mode, socketType, prefixLength: 16, perfArgs, warmupSeconds, ha: values.ha });
 try {
   const one = async (kind: BenchServerKind, rate: number, phase: RunRecord['phase']): Promise<void> => {
     const r = await session.measure(kind, rate, { seconds, clients, phase });
@@ -77,10 +81,10 @@ const summary = summarize(runs, kinds);
 console.log('');
 console.log(runTable(runs));
 console.log('');
-console.log(summaryText(summary, runs));
+console.log(summaryText(summary, runs, values.ha ? 5 : 2));
 if (values.json) {
   writeFileSync(values.json, JSON.stringify({
-    date: started.toISOString(), cpus: cpus().length, node: process.version, mode, socketType, seconds, warmupSeconds, clients, rates,
+    date: started.toISOString(), ha: values.ha, cpus: cpus().length, node: process.version, mode, socketType, seconds, warmupSeconds, clients, rates,
     runs: runs.map(({ result: { raw: _raw, ...result }, ...r }) => ({ ...r, result })), summary,
   }, null, 2) + '\n');
   console.log(`results written to ${values.json}`);

@@ -2,6 +2,7 @@
 # The benchmark, one command (see docs/performance.md):
 #   bash bench/run.sh [perf4 options]      rate sweep, tandem vs Kea 2.2 (bench/perf4.ts)
 #   bash bench/run.sh --scale [options]    1,000,000 leases: start-up, memory, rate (bench/scale4.ts)
+#   bash bench/run.sh --ha [perf4 options]  the same sweep with hot-standby pairs (bench/lib/bench-ha.ts)
 # Needs root (network namespaces). Installs missing packages first (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."

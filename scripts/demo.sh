@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's demo command: installs what is needed, then runs tandem against real DHCP clients
+# The README's demo command: installs what is needed, then runs a tandem hot-standby pair against real DHCP clients
 # in network namespaces (created and removed by the demo).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -6,14 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-for pkg in iproute2 isc-dhcp-client udhcpc dhcpcd-base isc-dhcp-relay kea-dhcp4-server kea-admin tcpdump faketime python3; do
+for pkg in iproute2 isc-dhcp-client udhcpc dhcpcd-base isc-dhcp-relay kea-dhcp4-server kea-ctrl-agent kea-admin tcpdump faketime python3; do
   have "$pkg" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  # Kea and the relay are only peers for tests and benchmarks: their services must not start.
+  # Kea (dhcp4 server, ctrl-agent) and the relay are only peers for tests and benchmarks: their services must not start.
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   rm -f /usr/sbin/policy-rc.d

@@ -15,7 +15,52 @@ export type BenchConfigOptions = {
   keaLogFile: string;
   socketType: 'udp' | 'raw';
   validLifetime?: number;
+  /** HA pair runs: this server's part of a hot-standby relationship, written where Kea reads it */
+  ha?: BenchHaOptions;
 };
+
+export type BenchHaOptions = {
+  thisServer: 'server1' | 'server2';
+  /** partner urls: Kea's go to each server's kea-ctrl-agent, tandem listens on them itself */
+  primaryUrl: string;
+  standbyUrl: string;
+  /** unix control socket of this server (Kea's ctrl-agent forwards to it; tandem serves it too) */
+  controlSocket: string;
+  /** where Kea's hook libraries live */
+  hooksDir: string;
+};
+
+/**
+ * The relationship both servers read, in Kea 2.2's own form (hook libraries with parameters), so the
+ * same file runs Kea and tandem. Kea's defaults for the timers, except a heartbeat every 2 s so a
+ * pair is up quickly; no authentication on either side (Kea 2.2 has none between partners without
+ * basic-auth at the agent, tandem's shared-secret is left out to compare like with like).
+ */
+export function benchHaHooks(h: BenchHaOptions): Record<string, unknown> {
+  return {
+    'control-socket': { 'socket-type': 'unix', 'socket-name': h.controlSocket },
+    'hooks-libraries': [
+      { library: `${h.hooksDir}/libdhcp_lease_cmds.so` },
+      {
+        library: `${h.hooksDir}/libdhcp_ha.so`,
+        parameters: {
+          'high-availability': [{
+            'this-server-name': h.thisServer,
+            mode: 'hot-standby',
+            'heartbeat-delay': 2000,
+            'max-response-delay': 10000,
+            'max-ack-delay': 5000,
+            'max-unacked-clients': 0,
+            peers: [
+              { name: 'server1', url: h.primaryUrl, role: 'primary', 'auto-failover': true },
+              { name: 'server2', url: h.standbyUrl, role: 'standby', 'auto-failover': true },
+            ],
+          }],
+        },
+      },
+    ],
+  };
+}
 
 export function benchConfig(o: BenchConfigOptions): { Dhcp4: Record<string, unknown> } {
   const valid = o.validLifetime ?? 3600;
@@ -33,6 +78,7 @@ export function benchConfig(o: BenchConfigOptions): { Dhcp4: Record<string, unkn
         'option-data': [{ name: 'routers', data: o.router }],
       }],
       loggers: [{ name: 'kea-dhcp4', output_options: [{ output: o.keaLogFile }], severity: 'WARN' }],
+      ...(o.ha ? benchHaHooks(o.ha) : {}),
     },
   };
 }

@@ -6,6 +6,7 @@ import { run } from '../../test/helpers/lab/index.ts';
 import { createBenchLab } from './bench-lab.ts';
 import type { BenchLab } from './bench-lab.ts';
 import { writeBenchConfig } from './bench-config.ts';
+import { HA_PORT, startBenchPair } from './bench-ha.ts';
 import { BENCH_ROOT, BenchError, startBenchServer } from './bench-server.ts';
 import type { BenchServer, BenchServerKind } from './bench-server.ts';
 import { runPerfdhcp } from './perfdhcp.ts';
@@ -24,6 +25,11 @@ export type SessionOptions = {
    * and before the measured run, so both servers are measured warm (JIT, caches); 0 = none
    */
   warmupSeconds?: number;
+  /**
+   * a hot-standby pair instead of one server: the primary in the server namespace (perfdhcp's
+   * target), the standby in the peer namespace, partner traffic on the HA link (bench-ha.ts)
+   */
+  ha?: boolean;
 };
 
 export type Session = {
@@ -46,6 +52,9 @@ export type MeasureOptions = {
   preload?: (leaseFile: string) => void;
 };
 
+/** Debian's Kea hook directory (kea-dhcp4-server), used by the HA configs */
+const KEA_HOOKS = '/usr/lib/x86_64-linux-gnu/kea/hooks';
+
 const dotted = (n: number): string => [24, 16, 8, 0].map((s) => (n >>> s) & 0xff).join('.');
 
 export async function createSession(o: SessionOptions): Promise<Session> {
@@ -61,17 +70,40 @@ export async function createSession(o: SessionOptions): Promise<Session> {
     const base = ((a << 24) | (b << 16)) >>> 0;
     const poolFirst = base + 256;
     const poolLast = base + 2 ** (32 - o.prefixLength) - 2;
-    writeBenchConfig(configPath, {
-      interfaceName: L.serverIf, subnet: L.subnet, pool: `${dotted(poolFirst)} - ${dotted(poolLast)}`,
-      router: L.serverIp, leaseFile, keaLogFile: join(dir, 'kea.log'), socketType: o.socketType,
+    const common = {
+      subnet: L.subnet, pool: `${dotted(poolFirst)} - ${dotted(poolLast)}`, router: L.serverIp, socketType: o.socketType,
       ...(o.validLifetime !== undefined ? { validLifetime: o.validLifetime } : {}),
+    };
+    // HA: the standby's file differs only in this-server-name, its interface, lease file, socket and log.
+    const sides = {
+      primary: { ns: L.server, haIp: L.serverHaIp, runDir: join(dir, 'run-primary'), controlSocket: join(dir, 'ctrl-primary.sock'), configPath },
+      standby: { ns: L.peer, haIp: L.peerHaIp, runDir: join(dir, 'run-standby'), controlSocket: join(dir, 'ctrl-standby.sock'), configPath: join(dir, 'bench-dhcp4-standby.json') },
+    };
+    const ha = (name: 'server1' | 'server2', socket: string) => ({
+      thisServer: name, primaryUrl: `http://${L.serverHaIp}:${HA_PORT}/`, standbyUrl: `http://${L.peerHaIp}:${HA_PORT}/`,
+      controlSocket: socket, hooksDir: KEA_HOOKS,
     });
-    const check = await run([join(BENCH_ROOT, 'bin/tandem'), 'check', '--config', configPath], { timeoutMs: 30_000 });
-    if (check.code !== 0) throw new BenchError('ERR_BENCH_CONFIG', `tandem check refused the bench config:\n${check.stdout}${check.stderr}`);
+    writeBenchConfig(configPath, {
+      ...common, interfaceName: L.serverIf, leaseFile, keaLogFile: join(dir, 'kea.log'),
+      ...(o.ha ? { ha: ha('server1', sides.primary.controlSocket) } : {}),
+    });
+    if (o.ha) {
+      writeBenchConfig(sides.standby.configPath, {
+        ...common, interfaceName: 'eth0', leaseFile: join(leaseDir, 'leases4-standby.db'), keaLogFile: join(dir, 'kea-standby.log'),
+        ha: ha('server2', sides.standby.controlSocket),
+      });
+    }
+    for (const path of o.ha ? [configPath, sides.standby.configPath] : [configPath]) {
+      const check = await run([join(BENCH_ROOT, 'bin/tandem'), 'check', '--config', path], { timeoutMs: 30_000 });
+      if (check.code !== 0) throw new BenchError('ERR_BENCH_CONFIG', `tandem check refused the bench config ${path}:\n${check.stdout}${check.stderr}`);
+    }
 
     const start = async (kind: BenchServerKind, preload?: (leaseFile: string) => void): Promise<BenchServer> => {
       for (const f of readdirSync(leaseDir)) rmSync(join(leaseDir, f), { recursive: true, force: true });
       preload?.(leaseFile);
+      if (o.ha) {
+        return startBenchPair(L.lab, { kind, primary: sides.primary, standby: sides.standby, clientNs: L.client, serverIp: L.serverIp, probeIp: L.clientIp });
+      }
       return startBenchServer(L.lab, {
         kind, configPath, runDir: dir, serverNs: L.server, clientNs: L.client, serverIp: L.serverIp, probeIp: L.clientIp,
       });
