@@ -1,4 +1,4 @@
-import type { ControlResponse } from '../control/types.ts';
+import type { ControlResponse } from '../control/index.ts';
 import { httpCall } from './http-call.ts';
 import type { HttpTarget } from './http-call.ts';
 import { toControlResponse } from './response.ts';

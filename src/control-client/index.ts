@@ -4,4 +4,4 @@ export type { ControlClient, ControlClientOptions, ControlTarget } from './contr
 export type { HttpTarget } from './http-call.ts';
 export { ControlClientError } from './control-client-error.ts';
 export { resolveControlTarget, controlTargetOf, DEFAULT_SOCKET_NAME } from './resolve-target.ts';
-export type { ControlRequest, ControlResponse, ControlResultCode } from '../control/types.ts';
+export type { ControlRequest, ControlResponse, ControlResultCode } from '../control/index.ts';

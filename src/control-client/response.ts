@@ -1,4 +1,4 @@
-import type { ControlResponse } from '../control/types.ts';
+import type { ControlResponse } from '../control/index.ts';
 import { ControlClientError } from './control-client-error.ts';
 
 /**

@@ -9,7 +9,7 @@ import { createProcessor4 } from '../dhcp4/index.ts';
 import type { Processor4 } from '../dhcp4/index.ts';
 import type { Logger } from '../obs/index.ts';
 import { createHistogram, createStats } from '../obs/index.ts';
-import type { ConfigOutcome, ServerApi } from '../control/types.ts';
+import type { ConfigOutcome, ServerApi } from '../control/index.ts';
 import { createUdpTransport4 } from '../transport/index.ts';
 import type { Inbound4, Transport4 } from '../transport/index.ts';
 import { VERSION } from './version.ts';
