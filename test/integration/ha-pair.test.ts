@@ -153,6 +153,18 @@ afterEach(async () => {
   for (const n of nodes.splice(0)) await n.service.stop();
 });
 
+/** Two services wired to each other and started, once both are in the normal state of `mode`. */
+async function aStartedPair(mode: 'hot-standby' | 'load-balancing'): Promise<{ p: Node; s: Node }> {
+  let p: Node | null = null;
+  let s: Node | null = null;
+  p = await aNode(mode, 'server1', () => s);
+  s = await aNode(mode, 'server2', () => p);
+  p.service.start();
+  s.service.start();
+  await waitFor(`both in ${mode}`, () => p!.service.state() === mode && s!.service.state() === mode);
+  return { p, s };
+}
+
 describe('HA pair in-process', () => {
   it('hot-standby: the standby keeps the client on its address after the primary dies; the primary rejoins and syncs', async () => {
     let p: Node | null = null;
@@ -203,13 +215,7 @@ describe('HA pair in-process', () => {
   });
 
   it('load-balancing: each serves its share; the survivor serves the dead partner\'s client on the same address', async () => {
-    let p: Node | null = null;
-    let s: Node | null = null;
-    p = await aNode('load-balancing', 'server1', () => s);
-    s = await aNode('load-balancing', 'server2', () => p);
-    p.service.start();
-    s.service.start();
-    await waitFor('both in load-balancing', () => p!.service.state() === 'load-balancing' && s!.service.state() === 'load-balancing');
+    const { p, s } = await aStartedPair('load-balancing');
     // Find one client of each share.
     const macs = Array.from({ length: 40 }, (_, i) => `0a:00:00:00:01:${i.toString(16).padStart(2, '0')}`);
     const share = async (mac: string) => (await p!.process(aMessage4(DISCOVER, { mac }))) !== null;
@@ -238,13 +244,7 @@ describe('HA pair in-process', () => {
   });
 
   it('answers a heartbeat with its state, RFC 1123 date, scopes and config hash; rejects the partner-down command while the partner answers', async () => {
-    let p: Node | null = null;
-    let s: Node | null = null;
-    p = await aNode('load-balancing', 'server1', () => s);
-    s = await aNode('load-balancing', 'server2', () => p);
-    p.service.start();
-    s.service.start();
-    await waitFor('both in load-balancing', () => p!.service.state() === 'load-balancing' && s!.service.state() === 'load-balancing');
+    const { p, s } = await aStartedPair('load-balancing');
     const hb = p.service.heartbeat();
     assert.equal(hb['state'], 'load-balancing');
     assert.deepEqual(hb['scopes'], ['server1']);
