@@ -56,7 +56,13 @@ export function createHaHooks(s: HaHookState): { readonly hooks: ExchangeHooks4;
       return ours;
     },
     maxLifetime: () => s.mcltCapSec(),
-    afterCommit: (lease) => (s.needsAck() ? s.waitForAck(lease) : Promise.resolve(true)),
+    // The state may change while the lease is being made durable: a lease granted under the normal
+    // state's rules (no cap) is ACKed only once the partner has it, whatever the state is now.
+    afterCommit: (lease) => {
+      if (s.needsAck()) return s.waitForAck(lease);
+      const cap = s.mcltCapSec();
+      return cap === null || lease.validLifetime <= cap ? Promise.resolve(true) : s.waitForAck(lease);
+    },
   };
   const policy: AddressPolicy4 = {
     owns(_subnetId: number, address: Ip4) {

@@ -1,7 +1,7 @@
 import type { Clock } from '../util/index.ts';
 import { formatIp4 } from '../util/index.ts';
 import type { HaConfig, HaPeer, Lease4, Subnet4 } from '../model/index.ts';
-import { leaseVersion } from '../model/index.ts';
+import { leaseExpiry, leaseVersion } from '../model/index.ts';
 import type { LeaseStore } from '../store/index.ts';
 import { StoreConflictError } from '../store/index.ts';
 import type { AddressPolicy4 } from '../alloc/index.ts';
@@ -363,6 +363,9 @@ export function createHaService(opts: HaServiceOptions): HaService {
           else await store.update4(l, leaseVersion(existing));
         } else {
           if (existing === null) break;
+          // A delete names only the address: it must not remove a lease this server granted meanwhile
+          // (the partner may have flushed an old reclaimed lease while we leased the address again).
+          if (existing.state === 'default' && leaseExpiry(existing) > clock.now()) break;
           written = { lease: existing, removed: true };
           updates.expectEcho(existing, true);
           await store.remove4(address, leaseVersion(existing));
@@ -447,11 +450,13 @@ export function createHaService(opts: HaServiceOptions): HaService {
     async maintenanceStart() {
       if (state === 'in-maintenance' || state === 'partner-in-maintenance') return refuse(`the server is already in ${state}`);
       const r = await send(haMaintenanceNotify.build({ serverName: me.name, cancel: false, state }));
-      if (r.ok && r.answer.result !== RESULT.SUCCESS) return refuse(`the partner refused maintenance: ${r.answer.text}`);
+      // Maintenance hands the partner's clients and free addresses over at once, which is safe only
+      // when the partner agreed to stop serving. Unreachable: refuse (use ha-partner-down instead).
+      if (!r.ok) return refuse('the partner is unreachable; maintenance needs its agreement (use ha-partner-down if it is known to be off)');
+      if (r.answer.result !== RESULT.SUCCESS) return refuse(`the partner refused maintenance: ${r.answer.text}`);
       maintenance = 'start';
       evaluate();
-      return ok(r.ok ? 'Server is now in the partner-in-maintenance state; the partner may be shut down.'
-        : 'The partner is unreachable; this server serves alone (partner-down).');
+      return ok('Server is now in the partner-in-maintenance state; the partner may be shut down.');
     },
     async maintenanceCancel() {
       if (state !== 'partner-in-maintenance' && state !== 'in-maintenance') return refuse(`no maintenance to cancel (state is ${state})`);

@@ -152,7 +152,9 @@ export function servedScopes(
 }
 
 /** Causes that establish the partner is not allocating (an operator's word, or clients it leaves unanswered). */
-const UNLOCKING_CAUSES: ReadonlySet<PartnerDownCause> = new Set(['command', 'unacked-clients', 'maintenance']);
+// Unacked-clients evidence is not enough: a partition that also splits the clients shows each side
+// the other's clients retrying, and both would take each other's free addresses.
+const UNLOCKING_CAUSES: ReadonlySet<PartnerDownCause> = new Set(['command', 'maintenance']);
 
 /**
  * The allocation safety rules (failover-12 §5.2.1, DESIGN "The HA model"):
