@@ -106,3 +106,18 @@ describe('lease updates to the partner', () => {
     u.close();
   });
 });
+
+it('does not send the removal of a reclaimed lease (each server flushes its own)', async () => {
+  const store = createMemoryLeaseStore();
+  const sent: unknown[] = [];
+  const updates = createLeaseUpdates({ store, send: async (cmd) => { sent.push(cmd); return { ok: true, answer: { result: 0, text: 'ok' } } as never; } });
+  updates.setEnabled(true);
+  const l = { address: 0x0a00000a, hwAddress: '0a:00:00:00:00:01', clientId: null, subnetId: 1, cltt: 1_800_000_000, validLifetime: 0, hostname: '', state: 'expired-reclaimed' as const };
+  await store.insert4(l);
+  await new Promise((r) => setImmediate(r));
+  const afterInsert = sent.length;
+  await store.remove4(l.address, { cltt: l.cltt, validLifetime: l.validLifetime });
+  await new Promise((r) => setImmediate(r));
+  assert.equal(sent.length, afterInsert, 'no batch for the flush');
+  updates.close();
+});

@@ -97,6 +97,9 @@ export function createLeaseUpdates(opts: LeaseUpdatesOptions): LeaseUpdates {
       if (pendingEchoes === 1) echoes.delete(key); else echoes.set(key, pendingEchoes - 1);
       return;
     }
+    // Each server flushes its own reclaimed leases (expired-leases-processing). Sending those removals
+    // would race with the partner leasing the address again, and its delete names only the address.
+    if (removed && change.lease.state === 'expired-reclaimed') return;
     if (!on) { unsent++; return; }
     const item: Item = { key, lease: change.lease, removed, outcome: null, waiters: [] };
     items.delete(key);

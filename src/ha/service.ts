@@ -1,7 +1,7 @@
 import type { Clock } from '../util/index.ts';
 import { formatIp4 } from '../util/index.ts';
 import type { HaConfig, HaPeer, Lease4, Subnet4 } from '../model/index.ts';
-import { leaseExpiry, leaseVersion } from '../model/index.ts';
+import { leaseVersion } from '../model/index.ts';
 import type { LeaseStore } from '../store/index.ts';
 import { StoreConflictError } from '../store/index.ts';
 import type { AddressPolicy4 } from '../alloc/index.ts';
@@ -363,9 +363,6 @@ export function createHaService(opts: HaServiceOptions): HaService {
           else await store.update4(l, leaseVersion(existing));
         } else {
           if (existing === null) break;
-          // A delete names only the address: it must not remove a lease this server granted meanwhile
-          // (the partner may have flushed an old reclaimed lease while we leased the address again).
-          if (existing.state === 'default' && leaseExpiry(existing) > clock.now()) break;
           written = { lease: existing, removed: true };
           updates.expectEcho(existing, true);
           await store.remove4(address, leaseVersion(existing));
