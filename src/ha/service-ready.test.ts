@@ -18,13 +18,13 @@ import type { HaService } from './service.ts';
 
 const HEARTBEAT_DELAY_MS = 3000;
 
-function secondaryConfig() {
+function secondaryConfig(heartbeatDelayMs = HEARTBEAT_DELAY_MS) {
   const json = {
     Dhcp4: {
       subnet4: [{ id: 1, subnet: '10.0.0.0/24', interface: 'v1', pools: [{ pool: '10.0.0.10 - 10.0.0.200' }] }],
       'high-availability': [{
         'this-server-name': 'server2', mode: 'load-balancing',
-        'heartbeat-delay': HEARTBEAT_DELAY_MS, 'max-response-delay': 10_000, 'max-unacked-clients': 0, mclt: 60,
+        'heartbeat-delay': heartbeatDelayMs, 'max-response-delay': 10_000, 'max-unacked-clients': 0, mclt: 60,
         peers: [
           { name: 'server1', url: 'http://127.0.0.1:18001/', role: 'primary' },
           { name: 'server2', url: 'http://127.0.0.1:18002/', role: 'secondary' },
@@ -38,8 +38,8 @@ function secondaryConfig() {
 }
 
 /** A primary that served alone (partner-down) and, like the real one, enters the normal state shortly after it is told the sync is complete. */
-function scriptedPrimary(): PartnerClient & { heartbeats: number; normalSinceMs: number | null } {
-  let state = 'partner-down';
+function scriptedPrimary(startState = 'partner-down'): PartnerClient & { heartbeats: number; normalSinceMs: number | null } {
+  let state = startState;
   const answer = (result: number, args?: Record<string, unknown>): PartnerResult =>
     ({ ok: true, rttMs: 0, answer: { result: result as 0, text: '', arguments: args } });
   const p = {
@@ -90,5 +90,29 @@ describe('HA service: the ready server joins the normal state promptly', () => {
     assert.ok(primary.normalSinceMs !== null, 'the sync completed and was notified');
     const lagMs = performance.now() - primary.normalSinceMs;
     assert.ok(lagMs < 5 * READY_HEARTBEAT_MS + 200, `the ready server joined the normal state ${Math.round(lagMs)} ms after its partner`);
+  });
+});
+
+describe('HA service: heartbeats under steady lease traffic', () => {
+  it('keeps comparing states and clocks every heartbeat-delay while lease updates flow', async () => {
+    const config = secondaryConfig(200);
+    const primary = scriptedPrimary('load-balancing');
+    const store = createMemoryLeaseStore();
+    const service = createHaService({
+      ha: config.ha!, subnets: config.subnets, store, clock: systemClock, log: createMemoryLogger(), partner: primary,
+    });
+    running = service;
+    service.start();
+    const deadline = performance.now() + 3000;
+    while (service.state() !== 'load-balancing' && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(service.state(), 'load-balancing');
+    const before = primary.heartbeats;
+    // A lease change every 20 ms for 1 s: each one is sent to the partner at once.
+    for (let i = 0; i < 50; i++) {
+      await store.insert4({ address: 0x0a000014 + i, hwAddress: `0a:00:00:00:01:${i.toString(16).padStart(2, '0')}`, clientId: null,
+        subnetId: 1, cltt: Math.floor(Date.now() / 1000), validLifetime: 600, hostname: '', state: 'default' });
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(primary.heartbeats - before >= 3, `only ${primary.heartbeats - before} heartbeats in 1 s of traffic with heartbeat-delay 200 ms`);
   });
 });

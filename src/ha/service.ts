@@ -134,9 +134,12 @@ export function createHaService(opts: HaServiceOptions): HaService {
     void q.finally(() => background.delete(q));
   };
 
-  /** Every command to the partner goes through here: contact time, heartbeat timer. */
+  /**
+   * Every command to the partner goes through here (contact time, last error). Other traffic does
+   * not postpone the heartbeat: under steady lease updates the partner's state and clock must still
+   * be compared every heartbeat-delay (invariant 6).
+   */
   async function send(command: CommandJson, sendOpts: { readonly timeoutMs?: number } = {}): Promise<PartnerResult> {
-    if (heartbeating) armHeartbeat();
     const r = await client.send(command, sendOpts);
     if (r.ok) {
       lastContactMs = clock.monotonicMs();
