@@ -24,6 +24,8 @@ export type HaHookState = {
   waitForAck(lease: Lease4): Promise<boolean>;
   ownership(): Ownership;
   mayUseOthers(): boolean;
+  /** False until the store is known to hold the partner's leases (no free address may be handed out). */
+  mayAllocate?(): boolean;
 };
 
 /** Whether this client belongs to the primary's share (hot-standby: every client is the primary's). */
@@ -66,10 +68,11 @@ export function createHaHooks(s: HaHookState): { readonly hooks: ExchangeHooks4;
   };
   const policy: AddressPolicy4 = {
     owns(_subnetId: number, address: Ip4) {
+      if (s.mayAllocate !== undefined && !s.mayAllocate()) return false;
       const owner = s.ownership().ownerOf(address);
       return owner === null || owner === mine;
     },
-    mayUseOthers: () => s.mayUseOthers(),
+    mayUseOthers: () => s.mayUseOthers() && (s.mayAllocate === undefined || s.mayAllocate()),
   };
   return { hooks, policy };
 }

@@ -116,3 +116,27 @@ describe('HA service: heartbeats under steady lease traffic', () => {
     assert.ok(primary.heartbeats - before >= 3, `only ${primary.heartbeats - before} heartbeats in 1 s of traffic with heartbeat-delay 200 ms`);
   });
 });
+
+describe('HA service: a restarted server that cannot reach its partner', () => {
+  it('renews what it knows but hands out no free address until it syncs or the operator declares the partner down', async () => {
+    const config = secondaryConfig(200);
+    const unreachable: PartnerClient = {
+      async send() { await new Promise((r) => setImmediate(r)); return { ok: false, code: 'ERR_HA_PARTNER_UNREACHABLE', error: 'connect ECONNREFUSED' } as never; },
+      close() {},
+    };
+    const service = createHaService({
+      ha: { ...config.ha!, maxResponseDelayMs: 300 }, subnets: config.subnets, store: createMemoryLeaseStore(), clock: systemClock,
+      log: createMemoryLogger(), partner: unreachable,
+    });
+    running = service;
+    service.start();
+    const deadline = performance.now() + 5000;
+    while (service.state() !== 'partner-down' && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(service.state(), 'partner-down');
+    const anOwnAddress = [...Array(190).keys()].map((i) => 0x0a00000a + i).find((a) => service.addressPolicy.owns(1, a)) ?? null;
+    assert.equal(anOwnAddress, null, 'no free address may be handed out before a sync');
+    assert.equal((service.status() as { 'leases-synced': boolean })['leases-synced'], false);
+    assert.equal(service.partnerDown().ok, true);
+    assert.ok([...Array(190).keys()].some((i) => service.addressPolicy.owns(1, 0x0a00000a + i)), 'after the operator\'s partner-down, its own share again');
+  });
+});

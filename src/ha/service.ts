@@ -110,6 +110,12 @@ export function createHaService(opts: HaServiceOptions): HaService {
   let syncGeneration = 0;
   let syncFailedAtMs = -Infinity;
   let downCause: PartnerDownCause | null = null;
+  /**
+   * Whether this server's store is known to hold what the partner granted: after a sync, or once in
+   * the normal state with the partner. Until then (a restart with the partner unreachable) it renews
+   * the leases it knows but hands out no free address, unless the operator declared the partner down.
+   */
+  let caughtUp = !ha.syncLeases;
   let partnerAddressesInUse = false;
   let scope: ServedScope = 'none';
   let scopeOverride: ServedScope | null = null;
@@ -206,6 +212,7 @@ export function createHaService(opts: HaServiceOptions): HaService {
           partnerUnsentChanged = false;
           scopeOverride = null;
           if (state === 'ready' && heartbeating) armHeartbeat();
+          if (state === 'load-balancing' || state === 'hot-standby' || state === 'partner-in-maintenance') caughtUp = true;
         }
         for (const e of d.effects) perform(e);
         if (state === before && !again) break;
@@ -286,6 +293,7 @@ export function createHaService(opts: HaServiceOptions): HaService {
       if (r.ok) {
         log.log('HA_SYNC_COMPLETE', { server: me.name, leases: r.leases, pages: r.pages, failed: r.failed });
         sync = 'done';
+        caughtUp = true;
       } else {
         log.log('HA_SYNC_FAILED', { server: me.name, error: r.error, leases: r.leases });
         sync = 'failed';
@@ -395,6 +403,7 @@ export function createHaService(opts: HaServiceOptions): HaService {
     waitForAck: (lease) => updates.waitFor(lease),
     ownership: () => ownership,
     mayUseOthers: () => partnerAddressesInUse,
+    mayAllocate: () => caughtUp || downCause === 'command',
   });
 
   const ok = (text: string) => ({ ok: true, text });
@@ -502,7 +511,12 @@ export function createHaService(opts: HaServiceOptions): HaService {
         : { ok: false, text: `Lease database synchronization failed: ${r.error}`, leases: r.leases };
     },
     partnerDown() {
-      if (state === 'partner-down') return ok('Server is already in partner-down.');
+      if (state === 'partner-down') {
+        // Entered automatically; the operator now vouches that the partner is down.
+        downCause = 'command';
+        evaluate();
+        return ok('Server is in partner-down; the partner is now declared down by command.');
+      }
       partnerDownCommand = true;
       evaluate();
       const s = state as HaState;
@@ -541,6 +555,7 @@ export function createHaService(opts: HaServiceOptions): HaService {
         'config-hash-matches': replication.matches(),
         ...replication.status(),
         'partner-down-cause': downCause,
+        'leases-synced': caughtUp,
         'terminated-reason': state === 'terminated' ? terminatedReason : null,
         'lease-cap-mclt': mcltCap ? ha.mcltSec : null,
         'partner-addresses-usable': policyNow.partnerAddressesUsable && partnerAddressesInUse,
