@@ -43,7 +43,6 @@ export { syncFromPartner } from './sync.ts';
 export type { SyncOptions, SyncResult } from './sync.ts';
 export { createHaHooks, isPrimaryQuery } from './ha-hooks.ts';
 export type { HaHookState } from './ha-hooks.ts';
-export { haConfigHash } from './config-hash.ts';
 // --- end helper S ---
 
 // --- one relationship config (helper R) ---

@@ -14,14 +14,14 @@ import { AllocEngine4 } from '../../src/alloc/index.ts';
 import { createProcessor4 } from '../../src/dhcp4/index.ts';
 import { createMemoryLogger, createStats } from '../../src/obs/index.ts';
 import {
-  PARTNER_COMMANDS, RESULT, bulkApplyAnswer, createHaService, haConfigHash, isPrimaryQuery, leasePageAnswer,
+  PARTNER_COMMANDS, RESULT, bulkApplyAnswer, createHaService, isPrimaryQuery, sharedConfigHash, leasePageAnswer,
 } from '../../src/ha/index.ts';
 import type { HaService, PartnerClient, PartnerLeaseChange, PartnerResult, CommandJson } from '../../src/ha/index.ts';
 import { aMessage4, anInbound4 } from '../helpers/dhcp4-builders.ts';
 
 const DISCOVER = 1, REQUEST = 3, ACK = 5;
 
-function haConfig(mode: 'hot-standby' | 'load-balancing', name: string): Config4 {
+function haConfig(mode: 'hot-standby' | 'load-balancing', name: string): Config4 & { readonly json: unknown } {
   const json = {
     Dhcp4: {
       'valid-lifetime': 3600,
@@ -39,12 +39,12 @@ function haConfig(mode: 'hot-standby' | 'load-balancing', name: string): Config4
   };
   const { config, issues } = parseConfig4(JSON.stringify(json), { source: 'test.json' });
   if (config === null) throw new Error(issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
-  return config;
+  return { ...config, json };
 }
 
 type Node = {
   name: string;
-  config: Config4;
+  config: ReturnType<typeof haConfig>;
   store: LeaseStore;
   service: HaService;
   up: boolean;
@@ -114,7 +114,7 @@ async function aNode(mode: 'hot-standby' | 'load-balancing', name: string, peer:
   const node = { name, config, store, up: true, disabledBy: [], log } as unknown as Node;
   node.service = createHaService({
     ha: config.ha!, subnets: config.subnets, store, clock: systemClock, log,
-    partner: fakeClient(() => node, peer), configHash: haConfigHash(config.ha!, config.subnets),
+    partner: fakeClient(() => node, peer), configHash: sharedConfigHash(config.json),
   });
   engine.setAddressPolicy(node.service.addressPolicy);
   const processor = createProcessor4({
@@ -249,7 +249,7 @@ describe('HA pair in-process', () => {
     assert.equal(hb['state'], 'load-balancing');
     assert.deepEqual(hb['scopes'], ['server1']);
     assert.match(String(hb['date-time']), /GMT$/);
-    assert.equal(hb['config-hash'], haConfigHash(p.config.ha!, p.config.subnets));
+    assert.equal(hb['config-hash'], sharedConfigHash(p.config.json));
     assert.equal(p.service.partnerDown().ok, false);
     assert.equal(p.service.state(), 'load-balancing');
     assert.equal(isPrimaryQuery('hot-standby', 50, {} as never), true);
