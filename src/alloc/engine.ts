@@ -24,6 +24,12 @@ export type Pick4 =
 export type AddressPolicy4 = {
   owns(subnetId: number, address: Ip4): boolean;
   mayUseOthers(): boolean;
+  /**
+   * The whole judgement on a new allocation (an address that is not the client's active lease),
+   * replacing the ownership test when present: why `address` may not go to `client` now, or null.
+   * `reserved`: the address is reserved for this client (ownership does not apply).
+   */
+  refuse?(subnet: Subnet4, client: ClientRef4, address: Ip4, reserved: boolean): string | null;
 };
 
 export type Commit4 = { readonly kind: 'committed'; readonly lease: Lease4 } | Unavailable;
@@ -168,7 +174,10 @@ export class AllocEngine4 {
     if (existing !== null && existing.state === 'declined' && leaseExpiry(existing) > now) return no('is declined and in probation', true);
     // A free address (never leased, released, expired, or out of probation): a new allocation.
     const policy = this.#policy;
-    if (reserved === null && policy !== null && !policy.mayUseOthers() && !policy.owns(subnet.id, address)) {
+    if (policy?.refuse !== undefined) {
+      const why = policy.refuse(subnet, client, address, reserved !== null);
+      if (why !== null) return no(why);
+    } else if (reserved === null && policy !== null && !policy.mayUseOthers() && !policy.owns(subnet.id, address)) {
       return no("is the HA partner's to hand out");
     }
     return { kind: 'available', existing };

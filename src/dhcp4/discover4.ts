@@ -20,7 +20,7 @@ export async function handleDiscover4(ex: Exchange4, deps: Handler4Deps): Promis
     return drop('no-address');
   }
   const reply = createReply4(ex, MessageType4.OFFER, pick.address);
-  addLeaseTimes4(reply, subnet, grantedLifetime4(subnet, getUint32Option(ex.request, Opt4.LEASE_TIME), deps.hooks?.maxLifetime?.() ?? null));
+  addLeaseTimes4(reply, subnet, grantedLifetime4(subnet, getUint32Option(ex.request, Opt4.LEASE_TIME), deps.hooks?.maxLifetime?.(ex, pick.address) ?? null));
   addConfiguredOptions4(reply, ex, subnet, pick.address, pick.reservation);
   return send4(ex, deps, reply, MessageType4.OFFER, pick.address, subnet.offerDelayMs);
 }

@@ -43,8 +43,11 @@ export type Outcome4 =
 export type ExchangeHooks4 = {
   /** Before handling: should this server answer this client now? (HA scopes; sees every request.) */
   readonly admit?: (ex: Exchange4) => boolean;
-  /** The longest lifetime this server may grant now (MCLT while the partner cannot ack), or null. */
-  readonly maxLifetime?: () => number | null;
+  /**
+   * The longest lifetime this server may grant this client on `address` now, or null for no cap
+   * (HA: the MCLT rule while the partner cannot ack, measured from what the partner knows).
+   */
+  readonly maxLifetime?: (ex: Exchange4, address: Ip4) => number | null;
   /** After the lease is durable, before the ACK: true when the reply may go (the partner has the lease, or need not). */
   readonly afterCommit?: (lease: Lease4, ex: Exchange4) => Promise<boolean>;
 };

@@ -50,7 +50,7 @@ export async function handleRequest4(ex: Exchange4, deps: Handler4Deps): Promise
 
 async function commitAndAck(ex: Exchange4, deps: Handler4Deps, subnet: Subnet4, address: Ip4): Promise<Outcome4> {
   const reservation = findReservation(subnet, ex.client);
-  const lifetime = grantedLifetime4(subnet, getUint32Option(ex.request, Opt4.LEASE_TIME), deps.hooks?.maxLifetime?.() ?? null);
+  const lifetime = grantedLifetime4(subnet, getUint32Option(ex.request, Opt4.LEASE_TIME), deps.hooks?.maxLifetime?.(ex, address) ?? null);
   const hostname = reservation?.hostname || ex.hostname;
   let result;
   try {

@@ -7,6 +7,9 @@ export type PartnerLeaseChange =
   | { readonly kind: 'update'; readonly lease: Lease4 }
   | { readonly kind: 'delete'; readonly address: Ip4 };
 
+/** A partner change not applied: why, and whether it clashes with a lease of another client (result 4). */
+export type PartnerChangeFailure = { readonly address: Ip4; readonly reason: string; readonly conflict: boolean };
+
 /**
  * What the control layer needs from a running HA service (runtime passes it through ServerApi.ha).
  * The partner speaks to this server only through these, via Kea-shaped commands on the HA listener.
@@ -18,7 +21,7 @@ export interface HaApi {
    * Applies leases the partner granted, deleted or holds (updates, sync pages): each written to the
    * store unless the stored lease is newer (higher cltt), and never sent back to the partner.
    */
-  applyPartnerLeases(changes: readonly PartnerLeaseChange[]): Promise<{ readonly failed: ReadonlyArray<{ readonly address: Ip4; readonly reason: string }> }>;
+  applyPartnerLeases(changes: readonly PartnerLeaseChange[]): Promise<{ readonly failed: readonly PartnerChangeFailure[] }>;
   /** ha-sync-complete-notify: the partner finished syncing from us. */
   syncCompleteNotify(origin: string | null): void;
   /** ha-reset: go back to waiting (and resync). */

@@ -1,7 +1,9 @@
 import { parseHex } from '../util/index.ts';
 import type { Ip4 } from '../util/index.ts';
 import type { HaMode, HaRole, Lease4 } from '../model/index.ts';
+import { leaseExpiry } from '../model/index.ts';
 import type { AddressPolicy4 } from '../alloc/index.ts';
+import { leaseBelongsTo } from '../alloc/index.ts';
 import type { Exchange4, ExchangeHooks4 } from '../dhcp4/index.ts';
 import { isPrimaryClient, lbKey } from './scopes.ts';
 import type { Owner, Ownership } from './ownership.ts';
@@ -26,7 +28,22 @@ export type HaHookState = {
   mayUseOthers(): boolean;
   /** False until the store is known to hold the partner's leases (no free address may be handed out). */
   mayAllocate?(): boolean;
+  /** The lease the partner holds for this address, as far as this server knows (acked or received). */
+  known?(address: Ip4): Lease4 | undefined;
+  /**
+   * When an address the partner knows as another client's may go to a new client while the partner
+   * cannot ack (epoch seconds), or null while it may not at all (the partner may still be renewing it).
+   */
+  reuseAt?(partnerLease: Lease4): number | null;
+  /** Wall clock, epoch seconds. */
+  now?(): number;
 };
+
+/** The partner holds this lease for this client, bound (failover-12: its acknowledged binding). */
+function partnerBinding(s: HaHookState, address: Ip4, client: Exchange4['client'], matchClientId: boolean): Lease4 | null {
+  const k = s.known?.(address);
+  return k !== undefined && k.state === 'default' && leaseBelongsTo(k, client, matchClientId) ? k : null;
+}
 
 /** Whether this client belongs to the primary's share (hot-standby: every client is the primary's). */
 export function isPrimaryQuery(mode: HaMode, loadBalancePercent: number, ex: Exchange4): boolean | null {
@@ -57,15 +74,26 @@ export function createHaHooks(s: HaHookState): { readonly hooks: ExchangeHooks4;
       }
       return ours;
     },
-    maxLifetime: () => s.mcltCapSec(),
+    maxLifetime: (ex, address) => capFor(address, ex.client, ex.subnet?.matchClientId ?? true),
     // The state may change while the lease is being made durable: a lease granted under the normal
     // state's rules (no cap) is ACKed only once the partner has it, whatever the state is now.
-    afterCommit: (lease) => {
+    afterCommit: (lease, ex) => {
       if (s.needsAck()) return s.waitForAck(lease);
-      const cap = s.mcltCapSec();
+      const cap = capFor(lease.address, ex.client, ex.subnet?.matchClientId ?? true);
       return cap === null || lease.validLifetime <= cap ? Promise.resolve(true) : s.waitForAck(lease);
     },
   };
+  /**
+   * failover-12's MCLT rule: without the partner's ack a lease may run at most MCLT past the expiry
+   * the partner knows for this client's binding (MCLT from now for a binding it does not know).
+   */
+  function capFor(address: Ip4, client: Exchange4['client'], matchClientId: boolean): number | null {
+    const cap = s.mcltCapSec();
+    if (cap === null) return null;
+    const bound = partnerBinding(s, address, client, matchClientId);
+    const now = s.now?.() ?? Date.now() / 1000;
+    return bound === null ? cap : Math.max(0, Math.floor(leaseExpiry(bound) - now)) + cap;
+  }
   const policy: AddressPolicy4 = {
     owns(_subnetId: number, address: Ip4) {
       if (s.mayAllocate !== undefined && !s.mayAllocate()) return false;
@@ -73,6 +101,20 @@ export function createHaHooks(s: HaHookState): { readonly hooks: ExchangeHooks4;
       return owner === null || owner === mine;
     },
     mayUseOthers: () => s.mayUseOthers() && (s.mayAllocate === undefined || s.mayAllocate()),
+    refuse(subnet, client, address, reserved) {
+      // The partner knows this client holds this address: giving it back cannot clash with anything
+      // the partner hands out (failover-12: a server may always extend a binding its partner acked).
+      if (partnerBinding(s, address, client, subnet.matchClientId) !== null) return null;
+      if (!reserved && !policy.mayUseOthers() && !policy.owns(subnet.id, address)) return "is the HA partner's to hand out";
+      const k = s.known?.(address);
+      if (k === undefined || k.state !== 'default' || s.needsAck() || s.reuseAt === undefined) return null;
+      // The partner knows another client bound here and cannot hear that the lease ended here: it may
+      // be renewing that client right now (failover-12: EXPIRED becomes FREE only with the partner's ack).
+      const at = s.reuseAt(k);
+      const now = s.now?.() ?? Date.now() / 1000;
+      if (at === null) return 'was leased to another client, and the partner (out of touch) may still be renewing it';
+      return now >= at ? null : `was leased to another client; reusable at ${new Date(at * 1000).toISOString()} (MCLT after that lease's end)`;
+    },
   };
   return { hooks, policy };
 }

@@ -30,7 +30,7 @@ export type { HeaderSource, PartnerAuthHeaders, PartnerVerifier, PartnerVerifier
 // --- end helper 2 ---
 
 // --- the service's contract with the control layer (lead) ---
-export type { HaApi, PartnerLeaseChange } from './ha-api.ts';
+export type { HaApi, PartnerChangeFailure, PartnerLeaseChange } from './ha-api.ts';
 
 // --- the service, its partner I/O and hooks (helper S) ---
 export { createHaService } from './service.ts';

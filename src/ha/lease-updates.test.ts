@@ -74,6 +74,37 @@ describe('lease updates to the partner', () => {
     u.close();
   });
 
+  it('keeps what changed while off, the latest per address, and sends it first when back on', async () => {
+    const store = createMemoryLeaseStore();
+    const sent: CommandJson[] = [];
+    const acked: string[] = [];
+    const u = createLeaseUpdates({
+      store, send: async (c) => { sent.push(c); return okAnswer(); },
+      onAcked: (l, removed) => acked.push(`${l.address & 0xff}${removed ? '-' : '+'}${l.cltt}`),
+    });
+    u.setEnabled(false);
+    const a = aLease(40);
+    await store.insert4(a);
+    const a2 = { ...a, cltt: a.cltt + 5 };
+    await store.update4(a2, { cltt: a.cltt, validLifetime: a.validLifetime });
+    await store.insert4(aLease(41));
+    // The partner's newer lease for .41 supersedes ours: ours is not sent.
+    const theirs = { ...aLease(41), cltt: aLease(41).cltt + 9, hwAddress: '0a:00:00:00:00:99' };
+    u.expectEcho(theirs, false);
+    await store.update4(theirs, { cltt: aLease(41).cltt, validLifetime: 3600 });
+    assert.equal(u.unsentCount(), 3);
+    assert.equal(u.backlogCount(), 1);
+    assert.equal(sent.length, 0);
+    u.setEnabled(true);
+    assert.equal(await u.waitFor(a2), true);
+    const parsed = PARTNER_COMMANDS['lease4-bulk-apply'].parse(sent[0]);
+    assert.ok(parsed.ok);
+    assert.deepEqual(parsed.value.leases.map((l) => [l.address & 0xff, l.cltt]), [[40, a2.cltt]]);
+    assert.deepEqual(acked, [`40+${a2.cltt}`], 'the ack tells what the partner now holds');
+    assert.equal(u.backlogCount(), 0);
+    u.close();
+  });
+
   it('resolves false when the partner fails, names conflicts, and times out', async () => {
     const store = createMemoryLeaseStore();
     const rejected: string[] = [];

@@ -15,7 +15,10 @@ import type { PartnerResult } from './partner-client.ts';
  * acknowledged (`waitFor`), or give up on failure or after `ackTimeoutMs`.
  */
 export type LeaseUpdates = {
-  /** Turns sending on or off (the state decides); while off, changes are counted as unsent. */
+  /**
+   * Turns sending on or off (the state decides). While off, changes are counted as unsent and kept,
+   * the latest per address; turning sending back on sends them first.
+   */
   setEnabled(on: boolean): void;
   enabled(): boolean;
   /** The applier is about to write this partner lease: its change must not be sent back. */
@@ -28,6 +31,8 @@ export type LeaseUpdates = {
   unsentCount(): number;
   /** Changes queued or in flight. */
   pendingCount(): number;
+  /** Addresses with a change kept while sending was off (sent when it is back on). */
+  backlogCount(): number;
   /** Stops listening; pending waiters resolve false. */
   close(): void;
 };
@@ -42,6 +47,8 @@ export type LeaseUpdatesOptions = {
   readonly onRejected?: (address: Ip4, reason: string) => void;
   /** A batch failed as a whole (partner unreachable, error answer). */
   readonly onBatchFailed?: (error: string, leases: number) => void;
+  /** The partner acknowledged this change: it now holds this lease (or, removed, none). */
+  readonly onAcked?: (lease: Lease4, removed: boolean) => void;
 };
 
 type Item = {
@@ -70,6 +77,8 @@ export function createLeaseUpdates(opts: LeaseUpdatesOptions): LeaseUpdates {
   let flushScheduled = false;
   let closed = false;
   const queue: Item[] = [];
+  /** Changes made while sending was off, the latest per address (bounded by the pools' size). */
+  const backlog = new Map<Ip4, { readonly lease: Lease4; readonly removed: boolean }>();
   /** Latest change per key, queued, in flight or recently done (bounded, oldest forgotten first). */
   const items = new Map<string, Item>();
   const echoes = new Map<string, number>();
@@ -95,18 +104,29 @@ export function createLeaseUpdates(opts: LeaseUpdatesOptions): LeaseUpdates {
     const pendingEchoes = echoes.get(key) ?? 0;
     if (pendingEchoes > 0) {
       if (pendingEchoes === 1) echoes.delete(key); else echoes.set(key, pendingEchoes - 1);
+      // The partner's change supersedes one of ours kept for it: the partner holds the newer lease.
+      const kept = backlog.get(change.lease.address);
+      if (kept !== undefined && kept.lease.cltt <= change.lease.cltt) backlog.delete(change.lease.address);
       return;
     }
     // Each server flushes its own reclaimed leases (expired-leases-processing). Sending those removals
     // would race with the partner leasing the address again, and its delete names only the address.
     if (removed && change.lease.state === 'expired-reclaimed') return;
-    if (!on) { unsent++; return; }
-    const item: Item = { key, lease: change.lease, removed, outcome: null, waiters: [] };
+    if (!on) {
+      unsent++;
+      backlog.set(change.lease.address, { lease: change.lease, removed });
+      return;
+    }
+    enqueue(key, change.lease, removed);
+  };
+
+  function enqueue(key: string, lease: Lease4, removed: boolean): void {
+    const item: Item = { key, lease, removed, outcome: null, waiters: [] };
     items.delete(key);
     items.set(key, item);
     queue.push(item);
     scheduleFlush();
-  };
+  }
   const unsubscribe = opts.store.onChange(onChange);
 
   function scheduleFlush(): void {
@@ -158,7 +178,11 @@ export function createLeaseUpdates(opts: LeaseUpdatesOptions): LeaseUpdates {
         }
       }
     }
-    for (const item of batch) settle(item, !failedSet.has(formatIp4(item.lease.address)));
+    for (const item of batch) {
+      const ok = !failedSet.has(formatIp4(item.lease.address));
+      if (ok) opts.onAcked?.(item.lease, item.removed);
+      settle(item, ok);
+    }
   }
 
   const echoAdd = (key: string, delta: number): void => {
@@ -167,7 +191,15 @@ export function createLeaseUpdates(opts: LeaseUpdatesOptions): LeaseUpdates {
   };
 
   return {
-    setEnabled(next) { on = next; },
+    setEnabled(next) {
+      const resumed = next && !on;
+      on = next;
+      if (!resumed || closed) return;
+      // What changed while the partner could not be told goes first, so the two stores converge
+      // even for changes made after the partner read that part of our leases during its sync.
+      for (const { lease, removed } of backlog.values()) enqueue(changeKey(lease, removed), lease, removed);
+      backlog.clear();
+    },
     enabled: () => on,
     expectEcho: (lease, removed) => echoAdd(changeKey(lease, removed), 1),
     cancelEcho: (lease, removed) => echoAdd(changeKey(lease, removed), -1),
@@ -186,6 +218,7 @@ export function createLeaseUpdates(opts: LeaseUpdatesOptions): LeaseUpdates {
       });
     },
     unsentCount: () => unsent,
+    backlogCount: () => backlog.size,
     pendingCount: () => {
       let n = 0;
       for (const it of items.values()) if (it.outcome === null) n++;
@@ -195,6 +228,7 @@ export function createLeaseUpdates(opts: LeaseUpdatesOptions): LeaseUpdates {
       closed = true;
       unsubscribe();
       queue.length = 0;
+      backlog.clear();
       for (const it of items.values()) settle(it, false);
       items.clear();
     },

@@ -1,13 +1,13 @@
 import type { Clock } from '../util/index.ts';
 import { formatIp4 } from '../util/index.ts';
 import type { HaConfig, HaPeer, Lease4, Subnet4 } from '../model/index.ts';
-import { leaseVersion } from '../model/index.ts';
+import { leaseExpiry, leaseVersion } from '../model/index.ts';
 import type { LeaseStore } from '../store/index.ts';
 import { StoreConflictError } from '../store/index.ts';
 import type { AddressPolicy4 } from '../alloc/index.ts';
 import type { ExchangeHooks4 } from '../dhcp4/index.ts';
 import type { Logger } from '../obs/index.ts';
-import type { HaApi, PartnerLeaseChange } from './ha-api.ts';
+import type { HaApi, PartnerChangeFailure, PartnerLeaseChange } from './ha-api.ts';
 import {
   HA_REMOTE_ORIGIN_BASE, RESULT, haHeartbeat, haMaintenanceNotify, haReset, haSyncCompleteNotify, heartbeatAnswer,
 } from './commands.ts';
@@ -103,6 +103,11 @@ export function createHaService(opts: HaServiceOptions): HaService {
   let partnerUnsent: number | null = null;
   let partnerUnsentChanged = false;
   const rejected = new Set<number>();
+  /**
+   * What the partner holds per address, as far as this server knows: the last lease it acked from
+   * us or sent us (failover-12's acknowledged binding). The MCLT cap and the reuse rules read it.
+   */
+  const known = new Map<number, Lease4>();
   let maintenance: MaintenanceRequest = 'none';
   let partnerDownCommand = false;
   let resetRequested = false;
@@ -173,6 +178,7 @@ export function createHaService(opts: HaServiceOptions): HaService {
       evaluate();
     },
     onBatchFailed: (error, leases) => log.log('HA_LEASE_UPDATES_FAILED', { server: me.name, leases, error }),
+    onAcked: (lease, removed) => { if (removed) known.delete(lease.address); else known.set(lease.address, lease); },
   });
 
   function facts(): HaFacts {
@@ -286,7 +292,7 @@ export function createHaService(opts: HaServiceOptions): HaService {
       || view === 'partner-down' || view === 'communication-recovery' || view === 'partner-in-maintenance' || view === 'terminated');
     track((async () => {
       const r = await syncFromPartner({
-        send, apply: applyPartnerLeases, pageLimit: ha.syncPageLimit, pageTimeoutMs: ha.syncTimeoutMs,
+        send, apply: (c) => applyPartnerLeases(c, false), pageLimit: ha.syncPageLimit, pageTimeoutMs: ha.syncTimeoutMs,
         disablePartner, originId: ORIGIN_ID, cancelled: () => stopped || generation !== syncGeneration,
       });
       if (generation !== syncGeneration) return;
@@ -339,7 +345,7 @@ export function createHaService(opts: HaServiceOptions): HaService {
    * Applies the partner's changes. Changes to one address are applied in order; different addresses
    * at once, so a batch of N leases shares the journal's group commit instead of costing N fsyncs.
    */
-  async function applyPartnerLeases(changes: readonly PartnerLeaseChange[]) {
+  async function applyPartnerLeases(changes: readonly PartnerLeaseChange[], live = true) {
     const byAddress = new Map<number, PartnerLeaseChange[]>();
     for (const change of changes) {
       const address = change.kind === 'update' ? change.lease.address : change.address;
@@ -347,18 +353,24 @@ export function createHaService(opts: HaServiceOptions): HaService {
       if (list === undefined) byAddress.set(address, [change]);
       else list.push(change);
     }
-    const failed: { address: number; reason: string }[] = [];
+    const failed: PartnerChangeFailure[] = [];
     await Promise.all([...byAddress].map(async ([address, list]) => {
       for (const change of list) {
-        const reason = await applyPartnerChange(address, change);
-        if (reason !== null) failed.push({ address, reason });
+        if (change.kind === 'update') known.set(address, change.lease);
+        else known.delete(address);
+        const failure = await applyPartnerChange(address, change, live);
+        if (failure !== null) failed.push({ address, ...failure });
       }
     }));
     return { failed };
   }
 
-  /** One partner change, compare-and-set with a few retries; the reason it failed, or null. */
-  async function applyPartnerChange(address: number, change: PartnerLeaseChange): Promise<string | null> {
+  /**
+   * One partner change, compare-and-set with a few retries; why it was not applied, or null. A live
+   * update (not a sync page) that is older than our lease, or that names another client for an address
+   * leased here to someone else, is refused: the partner must not count it as acknowledged.
+   */
+  async function applyPartnerChange(address: number, change: PartnerLeaseChange, live: boolean): Promise<Omit<PartnerChangeFailure, 'address'> | null> {
     let reason: string | null = null;
     for (let attempt = 0; attempt < 3; attempt++) {
       reason = null;
@@ -367,7 +379,14 @@ export function createHaService(opts: HaServiceOptions): HaService {
       try {
         if (change.kind === 'update') {
           const l = change.lease;
-          if (existing !== null && (existing.cltt > l.cltt || sameLease(existing, l))) break;
+          if (existing !== null && sameLease(existing, l)) break;
+          if (existing !== null && existing.cltt > l.cltt) {
+            if (live) return { reason: `this server holds a newer lease (cltt ${existing.cltt} > ${l.cltt})`, conflict: false };
+            break;
+          }
+          if (live && existing !== null && clashes(existing, l)) {
+            return { reason: `leased here to another client (${existing.hwAddress || existing.clientId}) until ${new Date(leaseExpiry(existing) * 1000).toISOString()}`, conflict: true };
+          }
           written = { lease: l, removed: false };
           updates.expectEcho(l, false);
           if (existing === null) await store.insert4(l);
@@ -385,7 +404,19 @@ export function createHaService(opts: HaServiceOptions): HaService {
         if (!(error instanceof StoreConflictError)) break;
       }
     }
-    return reason;
+    return reason === null ? null : { reason, conflict: false };
+  }
+
+  /**
+   * A live partner lease that names another client for an address leased here beyond any clock skew
+   * we tolerate: two servers gave one address to two clients (Kea answers such updates with result 4).
+   */
+  function clashes(existing: Lease4, incoming: Lease4): boolean {
+    if (existing.state !== 'default' || incoming.state !== 'default') return false;
+    if (leaseExpiry(existing) <= clock.now() + ha.clockSkewWarnSec) return false;
+    const sameClient = existing.clientId !== null && incoming.clientId !== null
+      ? existing.clientId === incoming.clientId : existing.hwAddress === incoming.hwAddress;
+    return !sameClient;
   }
 
   const scopeNames = (s: ServedScope): string[] =>
@@ -398,12 +429,23 @@ export function createHaService(opts: HaServiceOptions): HaService {
     scope: currentScope,
     partnerUnavailable: () => view === 'unavailable',
     observePartnerClient: (q) => detector.observe(q),
-    mcltCapSec: () => (mcltCap ? ha.mcltSec : null),
+    // Without lease updates nothing is ever acked: every lease is an unacknowledged one.
+    mcltCapSec: () => (mcltCap || !ha.sendLeaseUpdates ? ha.mcltSec : null),
     needsAck: () => updates.enabled(),
     waitForAck: (lease) => updates.waitFor(lease),
     ownership: () => ownership,
     mayUseOthers: () => partnerAddressesInUse,
     mayAllocate: () => caughtUp || downCause === 'command',
+    known: (address) => known.get(address),
+    reuseAt: (partnerLease) => {
+      if (downCause === 'maintenance') return 0;
+      if (downCause !== 'command') return null;
+      // The operator vouches the partner has not served since contact was lost: whatever it granted
+      // or extended runs out MCLT after the later of that lease's expiry and the interruption's start.
+      const since = clock.now() - (facts().interruptedForMs ?? 0) / 1000;
+      return Math.max(leaseExpiry(partnerLease), since) + ha.mcltSec;
+    },
+    now: () => clock.now(),
   });
 
   const ok = (text: string) => ({ ok: true, text });
@@ -504,7 +546,7 @@ export function createHaService(opts: HaServiceOptions): HaService {
     },
     async sync() {
       const r = await syncFromPartner({
-        send, apply: applyPartnerLeases, pageLimit: ha.syncPageLimit, pageTimeoutMs: ha.syncTimeoutMs,
+        send, apply: (c) => applyPartnerLeases(c, false), pageLimit: ha.syncPageLimit, pageTimeoutMs: ha.syncTimeoutMs,
         disablePartner: false, originId: ORIGIN_ID,
       });
       return r.ok ? { ok: true, text: `Lease database synchronization complete (${r.leases} leases).`, leases: r.leases }
@@ -551,6 +593,7 @@ export function createHaService(opts: HaServiceOptions): HaService {
         'clock-skew': skewSec,
         'unsent-update-count': updates.unsentCount(),
         'pending-updates': updates.pendingCount(),
+        'held-updates': updates.backlogCount(),
         'config-hash': replication.hash(),
         'config-hash-matches': replication.matches(),
         ...replication.status(),

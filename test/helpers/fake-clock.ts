@@ -8,3 +8,11 @@ export class FakeClock implements Clock {
   monotonicMs(): number { return this.#seconds * 1000; }
   advance(seconds: number): void { this.#seconds += seconds; }
 }
+
+/** The real clock plus an offset tests move forward: timers keep running, leases age at once. */
+export class ShiftedClock implements Clock {
+  #offsetSec = 0;
+  now(): number { return Date.now() / 1000 + this.#offsetSec; }
+  monotonicMs(): number { return performance.now() + this.#offsetSec * 1000; }
+  advance(seconds: number): void { this.#offsetSec += seconds; }
+}

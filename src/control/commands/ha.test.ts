@@ -28,7 +28,7 @@ function fakeHa(opts: { failAddress?: string; ok?: boolean } = {}) {
       const bad = opts.failAddress === undefined ? undefined : ip(opts.failAddress);
       const failed = changes.flatMap((c) => {
         const a = c.kind === 'update' ? c.lease.address : c.address;
-        return a === bad ? [{ address: a, reason: 'store write failed' }] : [];
+        return a === bad ? [{ address: a, reason: 'store write failed', conflict: false }] : [];
       });
       return { failed };
     },

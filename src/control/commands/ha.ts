@@ -46,7 +46,7 @@ const outcome = (r: { readonly ok: boolean; readonly text: string }): ControlRes
 async function applyPartner(ha: HaApi, changes: readonly PartnerLeaseChange[], okText: string): Promise<ControlResponse> {
   const { failed } = await ha.applyPartnerLeases(changes);
   if (failed.length === 0) return success(okText);
-  const list: FailedLease[] = failed.map((f) => ({ ipAddress: formatIp4(f.address), result: RESULT.ERROR, errorMessage: f.reason }));
+  const list: FailedLease[] = failed.map((f) => ({ ipAddress: formatIp4(f.address), result: f.conflict ? RESULT.CONFLICT : RESULT.ERROR, errorMessage: f.reason }));
   return { result: ControlResult.EMPTY, text: `${failed.length} of ${changes.length} lease change(s) failed.`, arguments: bulkApplyAnswer.build(list) };
 }
 
@@ -184,7 +184,9 @@ export function routePartnerOrigin(command: Command): Command {
       const change: PartnerLeaseChange = kind === 'update' ? { kind, lease: routed.lease } : { kind, address: routed.lease.address };
       const { failed } = await ha.applyPartnerLeases([change]);
       const f = failed[0];
-      if (f !== undefined) return failure(`lease ${formatIp4(f.address)}: ${f.reason}`);
+      if (f !== undefined) {
+        return f.conflict ? { result: ControlResult.CONFLICT, text: `lease ${formatIp4(f.address)}: ${f.reason}` } : failure(`lease ${formatIp4(f.address)}: ${f.reason}`);
+      }
       return success(kind === 'update' ? 'IPv4 lease updated.' : 'IPv4 lease deleted.');
     },
   };

@@ -1,0 +1,134 @@
+// failover-12's lease rules on an in-process pair whose clock the test moves (test/helpers/ha-inprocess.ts):
+// the MCLT cap measured from the expiry the partner knows, no reuse of an address the partner may still
+// be renewing, reuse after MCLT once the partner is declared down, and conflicting updates refused.
+import { describe, it, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatIp4, parseIp4 } from '../../src/util/index.ts';
+import { Opt4, getMessageType4, getUint32Option } from '../../src/codec/index.ts';
+import type { Message4 } from '../../src/codec/index.ts';
+import { aMessage4 } from '../helpers/dhcp4-builders.ts';
+import { ShiftedClock } from '../helpers/fake-clock.ts';
+import { ACK, DISCOVER, REQUEST, aStartedPair, dora, kill, stopNodes, waitFor } from '../helpers/ha-inprocess.ts';
+import type { Node } from '../helpers/ha-inprocess.ts';
+
+afterEach(stopNodes);
+
+const VALID_S = 120;
+const MCLT_S = 60;
+
+/** A load-balancing pair on a clock the test moves, with a link it can cut. */
+async function aPair() {
+  const clock = new ShiftedClock();
+  const link = { up: true };
+  const { p, s } = await aStartedPair('load-balancing', { clock, link, validLifetime: VALID_S, ha: { mclt: MCLT_S } });
+  return { p, s, clock, link };
+}
+
+/** A client the given server answers in the normal state (the RFC 3074 split). */
+async function clientOf(server: Node, other: Node, prefix: string): Promise<string> {
+  for (let i = 1; i < 200; i++) {
+    const mac = `${prefix}:${i.toString(16).padStart(2, '0')}`;
+    if (await other.process(aMessage4(DISCOVER, { mac })) === null && await server.process(aMessage4(DISCOVER, { mac })) !== null) return mac;
+  }
+  throw new Error(`no client of ${server.name} found`);
+}
+
+const leaseTime = (m: Message4 | null): number | undefined => (m === null ? undefined : getUint32Option(m, Opt4.LEASE_TIME) ?? undefined);
+const renew = (n: Node, mac: string, address: string) => n.process(aMessage4(REQUEST, { mac, ciaddr: address }));
+
+async function cut(pair: { p: Node; s: Node; link: { up: boolean } }): Promise<void> {
+  pair.link.up = false;
+  await waitFor('both out of the normal state', () => pair.p.service.state() !== 'load-balancing' && pair.s.service.state() !== 'load-balancing');
+}
+
+describe('HA lease safety (failover-12 MCLT rules)', () => {
+  it('caps a renewal without the partner at MCLT past the expiry the partner knows, however often the client asks', async () => {
+    const pair = await aPair();
+    const mac = await clientOf(pair.p, pair.s, '0a:00:00:00:01');
+    const ack = await dora(pair.p, mac);
+    assert.equal(leaseTime(ack), VALID_S, 'acked by the partner: the full lifetime');
+    const address = formatIp4(ack!.yiaddr);
+    await cut(pair);
+    pair.clock.advance(100);
+    // The partner knows the lease until +120 s: now (+100 s) the cap is 20 s + MCLT = 80 s.
+    for (let i = 0; i < 3; i++) {
+      const r = await renew(pair.p, mac, address);
+      assert.equal(getMessageType4(r!), ACK);
+      const t = leaseTime(r)!;
+      assert.ok(t >= 79 && t <= 80, `renewal ${i + 1}: ${t} s, want 80 s (does not creep with each unacknowledged renewal)`);
+    }
+    pair.clock.advance(100);
+    assert.equal(leaseTime(await renew(pair.p, mac, address)), MCLT_S, 'past the known expiry: MCLT from now');
+    const fresh = await dora(pair.p, await clientOf(pair.p, pair.s, '0a:00:00:00:02'));
+    assert.equal(leaseTime(fresh), MCLT_S, 'a binding the partner never acked: MCLT');
+  });
+
+  it('does not give an address to another client while the cut-off partner may still be renewing it', async () => {
+    const pair = await aPair();
+    const mac = await clientOf(pair.s, pair.p, '0a:00:00:00:03');
+    const ack = await dora(pair.s, mac);
+    const address = formatIp4(ack!.yiaddr);
+    assert.equal((await pair.p.store.get4(ack!.yiaddr))?.hwAddress, mac, 'the partner holds the binding');
+    await cut(pair);
+    pair.clock.advance(VALID_S + 3 * MCLT_S); // the lease expired long ago on both clocks
+    for (const n of [pair.s, pair.p]) {
+      const other = await dora(n, `0a:00:00:00:04:${n === pair.p ? '01' : '02'}`, address);
+      assert.ok(other !== null, `${n.name} still serves new clients`);
+      assert.notEqual(formatIp4(other.yiaddr), address, `${n.name} gave ${address} to a new client while its partner may be renewing it`);
+    }
+    // The client it belongs to gets it back from either server, for MCLT: the partner knows the binding.
+    const back = await renew(pair.p, mac, address);
+    assert.equal(getMessageType4(back!), ACK);
+    assert.equal(formatIp4(back!.yiaddr), address);
+    assert.equal(leaseTime(back), MCLT_S);
+  });
+
+  it('reuses a dead partner\'s binding only MCLT after its expiry once the operator declares the partner down', async () => {
+    const pair = await aPair();
+    const mac = await clientOf(pair.s, pair.p, '0a:00:00:00:05');
+    const ack = await dora(pair.s, mac);
+    const address = formatIp4(ack!.yiaddr);
+    await kill(pair.s);
+    await waitFor('partner-down', () => pair.p.service.state() === 'partner-down');
+    assert.equal(pair.p.service.partnerDown().ok, true);
+    pair.clock.advance(VALID_S + 10); // expired, and MCLT since the interruption: not yet MCLT after the expiry
+    await waitFor("the partner's free addresses usable", () => pair.p.service.status()['partner-addresses-usable'] === true);
+    const early = await dora(pair.p, '0a:00:00:00:06:01', address);
+    assert.ok(early !== null);
+    assert.notEqual(formatIp4(early.yiaddr), address, 'reused before expiry + MCLT');
+    pair.clock.advance(MCLT_S);
+    const late = await dora(pair.p, '0a:00:00:00:06:02', address);
+    assert.equal(formatIp4(late!.yiaddr), address, 'MCLT after the expiry the address is free for anyone');
+  });
+
+  it('refuses a live update naming another client for an address leased here (result 4), and an older one', async () => {
+    const pair = await aPair();
+    const mac = await clientOf(pair.p, pair.s, '0a:00:00:00:07');
+    const ack = await dora(pair.p, mac);
+    const held = (await pair.s.store.get4(ack!.yiaddr))!;
+    const now = Math.floor(pair.clock.now());
+    const other = { ...held, hwAddress: '0a:00:00:00:08:01', cltt: now + 1 };
+    const r1 = await pair.s.service.applyPartnerLeases([{ kind: 'update', lease: other }]);
+    assert.equal(r1.failed.length, 1);
+    assert.equal(r1.failed[0]!.conflict, true, r1.failed[0]!.reason);
+    assert.match(r1.failed[0]!.reason, /leased here to another client/);
+    const older = { ...held, cltt: held.cltt - 10 };
+    const r2 = await pair.s.service.applyPartnerLeases([{ kind: 'update', lease: older }]);
+    assert.equal(r2.failed[0]?.conflict, false);
+    assert.match(r2.failed[0]!.reason, /newer lease/);
+    assert.deepEqual(await pair.s.store.get4(ack!.yiaddr), held, 'nothing changed');
+    assert.equal(parseIp4(formatIp4(held.address)), held.address);
+  });
+
+  it('sends what changed while apart once back in touch, and both end with the same leases', async () => {
+    const pair = await aPair();
+    await cut(pair);
+    const fresh = await dora(pair.p, await clientOf(pair.p, pair.s, '0a:00:00:00:09'));
+    assert.equal(getMessageType4(fresh!), ACK);
+    assert.ok((pair.p.service.status()['held-updates'] as number) >= 1, 'the change is kept for the partner');
+    pair.link.up = true;
+    await waitFor('both back in load-balancing', () => pair.p.service.state() === 'load-balancing' && pair.s.service.state() === 'load-balancing', 10_000);
+    await waitFor('nothing held', () => pair.p.service.status()['held-updates'] === 0 && pair.p.service.status()['pending-updates'] === 0);
+    assert.equal((await pair.s.store.get4(fresh!.yiaddr))?.hwAddress, (await pair.p.store.get4(fresh!.yiaddr))?.hwAddress);
+  });
+});
