@@ -30,6 +30,8 @@ export type HaHookState = {
   mayAllocate?(): boolean;
   /** The lease the partner holds for this address, as far as this server knows (acked or received). */
   known?(address: Ip4): Lease4 | undefined;
+  /** A lease for this address sent to the partner and never acked: it may hold it, or not. */
+  inDoubt?(address: Ip4): Lease4 | undefined;
   /**
    * When an address the partner knows as another client's may go to a new client while the partner
    * cannot ack (epoch seconds), or null while it may not at all (the partner may still be renewing it).
@@ -102,18 +104,23 @@ export function createHaHooks(s: HaHookState): { readonly hooks: ExchangeHooks4;
     },
     mayUseOthers: () => s.mayUseOthers() && (s.mayAllocate === undefined || s.mayAllocate()),
     refuse(subnet, client, address, reserved) {
-      // The partner knows this client holds this address: giving it back cannot clash with anything
-      // the partner hands out (failover-12: a server may always extend a binding its partner acked).
+      // In the normal state the partner acks every change and refuses clashing ones: ownership suffices.
+      if (s.needsAck()) return !reserved && !policy.mayUseOthers() && !policy.owns(subnet.id, address) ? "is the HA partner's to hand out" : null;
+      // The partner knows this client holds this address, and so does not give it to anyone else:
+      // giving it back cannot clash (failover-12: a server may always extend an acknowledged binding).
       if (partnerBinding(s, address, client, subnet.matchClientId) !== null) return null;
       if (!reserved && !policy.mayUseOthers() && !policy.owns(subnet.id, address)) return "is the HA partner's to hand out";
-      const k = s.known?.(address);
-      if (k === undefined || k.state !== 'default' || s.needsAck() || s.reuseAt === undefined) return null;
-      // The partner knows another client bound here and cannot hear that the lease ended here: it may
-      // be renewing that client right now (failover-12: EXPIRED becomes FREE only with the partner's ack).
-      const at = s.reuseAt(k);
-      const now = s.now?.() ?? Date.now() / 1000;
-      if (at === null) return 'was leased to another client, and the partner (out of touch) may still be renewing it';
-      return now >= at ? null : `was leased to another client; reusable at ${new Date(at * 1000).toISOString()} (MCLT after that lease's end)`;
+      // A binding of another client that the partner holds, or may hold (sent, never acked), and cannot
+      // hear has ended here: the partner may be renewing it right now (failover-12: an expired lease
+      // becomes free only once the partner acknowledges it).
+      for (const k of [s.known?.(address), s.inDoubt?.(address)]) {
+        if (k === undefined || k.state !== 'default' || leaseBelongsTo(k, client, subnet.matchClientId)) continue;
+        const at = s.reuseAt?.(k) ?? null;
+        const now = s.now?.() ?? Date.now() / 1000;
+        if (at === null) return 'was leased to another client, and the partner (out of touch) may still be renewing it';
+        if (now < at) return `was leased to another client; reusable at ${new Date(at * 1000).toISOString()} (MCLT after that lease's end)`;
+      }
+      return null;
     },
   };
   return { hooks, policy };

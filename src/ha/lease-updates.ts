@@ -49,6 +49,8 @@ export type LeaseUpdatesOptions = {
   readonly onBatchFailed?: (error: string, leases: number) => void;
   /** The partner acknowledged this change: it now holds this lease (or, removed, none). */
   readonly onAcked?: (lease: Lease4, removed: boolean) => void;
+  /** This change is leaving for the partner: until acked, the partner may or may not hold it. */
+  readonly onSent?: (lease: Lease4, removed: boolean) => void;
 };
 
 type Item = {
@@ -150,6 +152,7 @@ export function createLeaseUpdates(opts: LeaseUpdatesOptions): LeaseUpdates {
   async function sendBatch(batch: Item[]): Promise<void> {
     const leases = batch.filter((i) => !i.removed).map((i) => i.lease);
     const deletedLeases = batch.filter((i) => i.removed).map((i) => i.lease);
+    for (const item of batch) opts.onSent?.(item.lease, item.removed);
     let result: PartnerResult;
     try {
       result = await opts.send(lease4BulkApply.build({ leases, deletedLeases }));

@@ -108,6 +108,8 @@ export function createHaService(opts: HaServiceOptions): HaService {
    * us or sent us (failover-12's acknowledged binding). The MCLT cap and the reuse rules read it.
    */
   const known = new Map<number, Lease4>();
+  /** Leases sent to the partner and not (yet) acked: it may hold them. Cleared by an ack or a newer partner lease. */
+  const inDoubt = new Map<number, Lease4>();
   let maintenance: MaintenanceRequest = 'none';
   let partnerDownCommand = false;
   let resetRequested = false;
@@ -178,7 +180,11 @@ export function createHaService(opts: HaServiceOptions): HaService {
       evaluate();
     },
     onBatchFailed: (error, leases) => log.log('HA_LEASE_UPDATES_FAILED', { server: me.name, leases, error }),
-    onAcked: (lease, removed) => { if (removed) known.delete(lease.address); else known.set(lease.address, lease); },
+    onSent: (lease, removed) => { if (!removed) inDoubt.set(lease.address, lease); },
+    onAcked: (lease, removed) => {
+      if (inDoubt.get(lease.address) === lease) inDoubt.delete(lease.address);
+      if (removed) known.delete(lease.address); else known.set(lease.address, lease);
+    },
   });
 
   function facts(): HaFacts {
@@ -356,8 +362,13 @@ export function createHaService(opts: HaServiceOptions): HaService {
     const failed: PartnerChangeFailure[] = [];
     await Promise.all([...byAddress].map(async ([address, list]) => {
       for (const change of list) {
-        if (change.kind === 'update') known.set(address, change.lease);
-        else known.delete(address);
+        if (change.kind === 'update') {
+          known.set(address, change.lease);
+          const doubt = inDoubt.get(address);
+          if (doubt !== undefined && doubt.cltt <= change.lease.cltt) inDoubt.delete(address);
+        } else {
+          known.delete(address);
+        }
         const failure = await applyPartnerChange(address, change, live);
         if (failure !== null) failed.push({ address, ...failure });
       }
@@ -437,6 +448,7 @@ export function createHaService(opts: HaServiceOptions): HaService {
     mayUseOthers: () => partnerAddressesInUse,
     mayAllocate: () => caughtUp || downCause === 'command',
     known: (address) => known.get(address),
+    inDoubt: (address) => inDoubt.get(address),
     reuseAt: (partnerLease) => {
       if (downCause === 'maintenance') return 0;
       if (downCause !== 'command') return null;

@@ -24,14 +24,16 @@ export const DISCOVER = 1, REQUEST = 3, ACK = 5, NAK = 6;
 
 export type HaMode = 'hot-standby' | 'load-balancing';
 
+export type Link = { up: boolean; loseAnswers?: boolean };
+
 export type PairOptions = {
   readonly clock?: Clock;
   /** The subnet's valid-lifetime (default 3600 s). */
   readonly validLifetime?: number;
   /** Extra high-availability parameters (mclt, max-unacked-clients ...). */
   readonly ha?: Record<string, unknown>;
-  /** The link between the two servers, shared by both partner clients. */
-  readonly link?: { up: boolean };
+  /** The link between the two servers, shared by both partner clients; `loseAnswers`: commands arrive, answers do not. */
+  readonly link?: Link;
 };
 
 export function haConfig(mode: HaMode, name: string, o: PairOptions = {}): Config4 & { readonly json: unknown } {
@@ -107,14 +109,15 @@ async function dispatch(to: Node, cmd: CommandJson): Promise<PartnerResult> {
   }
 }
 
-function fakeClient(self: () => Node, other: () => Node | null, link: { up: boolean }): PartnerClient {
+function fakeClient(self: () => Node, other: () => Node | null, link: Link): PartnerClient {
   let closed = false;
   return {
     async send(cmd) {
       await new Promise((r) => setImmediate(r));
       const to = other();
       if (closed || !link.up || !self().up || to === null || !to.up) return { ok: false, code: 'ERR_HA_PARTNER_UNREACHABLE', error: 'connect ECONNREFUSED' };
-      return dispatch(to, cmd);
+      const answer = await dispatch(to, cmd);
+      return link.loseAnswers === true ? { ok: false, code: 'ERR_HA_PARTNER_TIMEOUT', error: 'the answer was lost' } : answer;
     },
     close() { closed = true; },
   };
@@ -175,7 +178,7 @@ export async function kill(n: Node): Promise<void> {
 export async function aStartedPair(mode: HaMode, o: PairOptions = {}): Promise<{ p: Node; s: Node }> {
   let p: Node | null = null;
   let s: Node | null = null;
-  const link = o.link ?? { up: true };
+  const link: Link = o.link ?? { up: true };
   p = await aNode(mode, 'server1', () => s, createMemoryLeaseStore(), { ...o, link });
   s = await aNode(mode, 'server2', () => p, createMemoryLeaseStore(), { ...o, link });
   p.service.start();

@@ -9,7 +9,7 @@ import type { Message4 } from '../../src/codec/index.ts';
 import { aMessage4 } from '../helpers/dhcp4-builders.ts';
 import { ShiftedClock } from '../helpers/fake-clock.ts';
 import { ACK, DISCOVER, REQUEST, aStartedPair, dora, kill, stopNodes, waitFor } from '../helpers/ha-inprocess.ts';
-import type { Node } from '../helpers/ha-inprocess.ts';
+import type { Link, Node } from '../helpers/ha-inprocess.ts';
 
 afterEach(stopNodes);
 
@@ -19,7 +19,7 @@ const MCLT_S = 60;
 /** A load-balancing pair on a clock the test moves, with a link it can cut. */
 async function aPair() {
   const clock = new ShiftedClock();
-  const link = { up: true };
+  const link: Link = { up: true };
   const { p, s } = await aStartedPair('load-balancing', { clock, link, validLifetime: VALID_S, ha: { mclt: MCLT_S } });
   return { p, s, clock, link };
 }
@@ -55,7 +55,8 @@ describe('HA lease safety (failover-12 MCLT rules)', () => {
       const r = await renew(pair.p, mac, address);
       assert.equal(getMessageType4(r!), ACK);
       const t = leaseTime(r)!;
-      assert.ok(t >= 79 && t <= 80, `renewal ${i + 1}: ${t} s, want 80 s (does not creep with each unacknowledged renewal)`);
+      // 80 s less the real seconds this test has taken since the lease was acked.
+      assert.ok(t >= 70 && t <= 80, `renewal ${i + 1}: ${t} s, want about 80 s (does not creep with each unacknowledged renewal)`);
     }
     pair.clock.advance(100);
     assert.equal(leaseTime(await renew(pair.p, mac, address)), MCLT_S, 'past the known expiry: MCLT from now');
@@ -81,6 +82,23 @@ describe('HA lease safety (failover-12 MCLT rules)', () => {
     assert.equal(getMessageType4(back!), ACK);
     assert.equal(formatIp4(back!.yiaddr), address);
     assert.equal(leaseTime(back), MCLT_S);
+  });
+
+  it('treats a lease the partner received but never acked as one it may be renewing', async () => {
+    const pair = await aPair();
+    const mac = await clientOf(pair.s, pair.p, '0a:00:00:00:0a');
+    // The update reaches the partner; its answer is lost: no ACK for the client, the partner has the lease.
+    pair.link.loseAnswers = true;
+    assert.equal(await dora(pair.s, mac), null);
+    const address = (await pair.p.store.find4({ subnetId: 1, hwAddress: mac }))[0]?.address;
+    assert.ok(address !== undefined, 'the partner applied the lease');
+    pair.link.up = false;
+    pair.link.loseAnswers = false;
+    await waitFor('both out of the normal state', () => pair.p.service.state() !== 'load-balancing' && pair.s.service.state() !== 'load-balancing');
+    pair.clock.advance(VALID_S + 3 * MCLT_S);
+    const other = await dora(pair.s, '0a:00:00:00:0b:01', formatIp4(address));
+    assert.ok(other !== null);
+    assert.notEqual(other.yiaddr, address, 'given to a new client although the partner may be renewing it');
   });
 
   it('reuses a dead partner\'s binding only MCLT after its expiry once the operator declares the partner down', async () => {
