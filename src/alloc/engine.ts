@@ -27,9 +27,10 @@ export type AddressPolicy4 = {
   /**
    * The whole judgement on a new allocation (an address that is not the client's active lease),
    * replacing the ownership test when present: why `address` may not go to `client` now, or null.
-   * `reserved`: the address is reserved for this client (ownership does not apply).
+   * `reserved`: the address is reserved for this client (ownership does not apply); `existing`: the
+   * stored lease the new one would replace.
    */
-  refuse?(subnet: Subnet4, client: ClientRef4, address: Ip4, reserved: boolean): string | null;
+  refuse?(subnet: Subnet4, client: ClientRef4, address: Ip4, reserved: boolean, existing: Lease4 | null): string | null;
 };
 
 export type Commit4 = { readonly kind: 'committed'; readonly lease: Lease4 } | Unavailable;
@@ -175,7 +176,7 @@ export class AllocEngine4 {
     // A free address (never leased, released, expired, or out of probation): a new allocation.
     const policy = this.#policy;
     if (policy?.refuse !== undefined) {
-      const why = policy.refuse(subnet, client, address, reserved !== null);
+      const why = policy.refuse(subnet, client, address, reserved !== null, existing);
       if (why !== null) return no(why);
     } else if (reserved === null && policy !== null && !policy.mayUseOthers() && !policy.owns(subnet.id, address)) {
       return no("is the HA partner's to hand out");

@@ -28,6 +28,8 @@ export type HaHookState = {
   mayUseOthers(): boolean;
   /** False until the store is known to hold the partner's leases (no free address may be handed out). */
   mayAllocate?(): boolean;
+  /** The store has been synced with the partner (or this server was in the normal state with it) since start. */
+  synced?(): boolean;
   /** The lease the partner holds for this address, as far as this server knows (acked or received). */
   known?(address: Ip4): Lease4 | undefined;
   /** A lease for this address sent to the partner and never acked: it may hold it, or not. */
@@ -103,7 +105,7 @@ export function createHaHooks(s: HaHookState): { readonly hooks: ExchangeHooks4;
       return owner === null || owner === mine;
     },
     mayUseOthers: () => s.mayUseOthers() && (s.mayAllocate === undefined || s.mayAllocate()),
-    refuse(subnet, client, address, reserved) {
+    refuse(subnet, client, address, reserved, existing) {
       // In the normal state the partner acks every change and refuses clashing ones: ownership suffices.
       if (s.needsAck()) return !reserved && !policy.mayUseOthers() && !policy.owns(subnet.id, address) ? "is the HA partner's to hand out" : null;
       // The partner knows this client holds this address, and so does not give it to anyone else:
@@ -113,7 +115,10 @@ export function createHaHooks(s: HaHookState): { readonly hooks: ExchangeHooks4;
       // A binding of another client that the partner holds, or may hold (sent, never acked), and cannot
       // hear has ended here: the partner may be renewing it right now (failover-12: an expired lease
       // becomes free only once the partner acknowledges it).
-      for (const k of [s.known?.(address), s.inDoubt?.(address)]) {
+      // Before its first sync (a restart) this server does not know what the partner holds: any stored
+      // binding may be one the partner is renewing.
+      const stored = s.synced !== undefined && !s.synced() ? existing ?? undefined : undefined;
+      for (const k of [s.known?.(address), s.inDoubt?.(address), stored]) {
         if (k === undefined || k.state !== 'default' || leaseBelongsTo(k, client, subnet.matchClientId)) continue;
         const at = s.reuseAt?.(k) ?? null;
         const now = s.now?.() ?? Date.now() / 1000;

@@ -447,6 +447,7 @@ export function createHaService(opts: HaServiceOptions): HaService {
     ownership: () => ownership,
     mayUseOthers: () => partnerAddressesInUse,
     mayAllocate: () => caughtUp || downCause === 'command',
+    synced: () => caughtUp,
     known: (address) => known.get(address),
     inDoubt: (address) => inDoubt.get(address),
     reuseAt: (partnerLease) => {

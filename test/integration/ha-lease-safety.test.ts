@@ -8,7 +8,8 @@ import { Opt4, getMessageType4, getUint32Option } from '../../src/codec/index.ts
 import type { Message4 } from '../../src/codec/index.ts';
 import { aMessage4 } from '../helpers/dhcp4-builders.ts';
 import { ShiftedClock } from '../helpers/fake-clock.ts';
-import { ACK, DISCOVER, REQUEST, aStartedPair, dora, kill, stopNodes, waitFor } from '../helpers/ha-inprocess.ts';
+import { createMemoryLeaseStore } from '../../src/store/index.ts';
+import { ACK, DISCOVER, REQUEST, aNode, aStartedPair, dora, kill, stopNodes, waitFor } from '../helpers/ha-inprocess.ts';
 import type { Link, Node } from '../helpers/ha-inprocess.ts';
 
 afterEach(stopNodes);
@@ -117,6 +118,28 @@ describe('HA lease safety (failover-12 MCLT rules)', () => {
     pair.clock.advance(MCLT_S);
     const late = await dora(pair.p, '0a:00:00:00:06:02', address);
     assert.equal(formatIp4(late!.yiaddr), address, 'MCLT after the expiry the address is free for anyone');
+  });
+
+  it('after a restart cut off from the partner, reuses a stored binding only MCLT after its end, once declared down', async () => {
+    const clock = new ShiftedClock();
+    const store = createMemoryLeaseStore();
+    const address = parseIp4('10.0.0.50')!;
+    await store.insert4({
+      address, hwAddress: '0a:00:00:00:0c:01', clientId: null, subnetId: 1, cltt: Math.floor(clock.now()) - 10,
+      validLifetime: VALID_S, hostname: '', state: 'default',
+    });
+    const n = await aNode('load-balancing', 'server1', () => null, store, { clock, validLifetime: VALID_S, ha: { mclt: MCLT_S } });
+    n.service.start();
+    await waitFor('partner-down', () => n.service.state() === 'partner-down');
+    assert.equal(n.service.partnerDown().ok, true);
+    clock.advance(VALID_S); // expired 10 s ago; the interruption is older than MCLT
+    await waitFor("the partner's free addresses usable", () => n.service.status()['partner-addresses-usable'] === true);
+    const early = await dora(n, '0a:00:00:00:0c:02', '10.0.0.50');
+    assert.ok(early !== null);
+    assert.notEqual(early.yiaddr, address, 'the partner may have renewed that binding until MCLT after its end');
+    clock.advance(MCLT_S);
+    const late = await dora(n, '0a:00:00:00:0c:03', '10.0.0.50');
+    assert.equal(late?.yiaddr, address);
   });
 
   it('refuses a live update naming another client for an address leased here (result 4), and an older one', async () => {
