@@ -9,7 +9,7 @@ export type { Command, CommandContext } from './registry.ts';
 export { startControlListeners, ListenerError, MAX_REQUEST_BYTES, READ_TIMEOUT_MS } from './listeners/index.ts';
 export type { ControlListeners, RequestHandler, StartOptions } from './listeners/index.ts';
 // HA: the partner-facing listener and commands
-export { READ_ONLY_COMMANDS, controlSocketServes, haListenerSpec, restrictCommands, startHaListener } from './listeners/index.ts';
+export { PARTNER_ONLY_COMMANDS, READ_ONLY_COMMANDS, controlSocketServes, haListenerSpec, partnerAuthExtras, restrictCommands, servesPeerUrl, startHaListener } from './listeners/index.ts';
 export type { HaListenerOptions, Listener } from './listeners/index.ts';
 export { HA_COMMAND_NAMES } from './commands/ha.ts';
 export { renderMetrics } from './metrics.ts';

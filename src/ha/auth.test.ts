@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Clock } from '../util/index.ts';
-import { createPartnerVerifier, signPartnerRequest } from './auth.ts';
+import { createPartnerVerifier, signPartnerAnswer, signPartnerRequest, verifyPartnerAnswer } from './auth.ts';
 
 const T0 = 1_800_000_000;
 function fakeClock(): Clock & { set(sec: number): void } {
@@ -57,5 +57,25 @@ describe('partner authentication', () => {
     // The old nonces left the window: they are evicted, and a replay of them is stale anyway.
     assert.deepEqual(v.verify({ method: 'POST', path: '/', headers: sign({ nowSec: T0 + 31 }), body: BODY }), { ok: true });
     assert.deepEqual(v.verify({ method: 'POST', path: '/', headers: h, body: BODY }), { ok: false, reason: 'stale' });
+  });
+});
+
+describe('partner answer signatures', () => {
+  const answer = '[{"result":0,"text":"HA peer status returned."}]';
+  const nonceHex = 'ab'.repeat(16);
+  const headers = signPartnerAnswer({ secret: 's3cret', requestNonce: nonceHex, status: 200, body: answer, nowSec: T0 });
+  const check = (over: Partial<Parameters<typeof verifyPartnerAnswer>[0]>) =>
+    verifyPartnerAnswer({ secret: 's3cret', requestNonce: nonceHex, status: 200, headers, body: answer, ...over });
+
+  it('accepts the answer to its own request', () => {
+    assert.deepEqual(check({}), { ok: true });
+  });
+
+  it('refuses another request\'s answer, a changed body or status, a wrong secret and a missing signature', () => {
+    assert.deepEqual(check({ requestNonce: 'cd'.repeat(16) }), { ok: false, reason: 'bad-signature' });
+    assert.deepEqual(check({ body: answer.replace('0', '1') }), { ok: false, reason: 'bad-signature' });
+    assert.deepEqual(check({ status: 401 }), { ok: false, reason: 'bad-signature' });
+    assert.deepEqual(check({ secret: 'other' }), { ok: false, reason: 'bad-signature' });
+    assert.deepEqual(check({ headers: {} }), { ok: false, reason: 'missing-headers' });
   });
 });

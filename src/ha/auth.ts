@@ -119,3 +119,41 @@ export function createPartnerVerifier(opts: PartnerVerifierOptions): PartnerVeri
     },
   };
 }
+
+/**
+ * Answers are signed too, so that a man in the middle cannot make a server believe its partner acked
+ * a lease (or reported a state) it did not. The answer's MAC covers the request's nonce, which makes
+ * an old answer worthless for any other request: no replay cache is needed on the requesting side.
+ */
+export const PARTNER_ANSWER_SCHEME = 'tandem-ha-answer-v1';
+
+export type PartnerAnswerHeaders = {
+  readonly 'x-tandem-timestamp': string;
+  readonly 'x-tandem-signature': string;
+};
+
+function answerCanonical(requestNonce: string, status: number, timestamp: string, body: string | Uint8Array): string {
+  const bodyHash = createHash('sha256').update(body).digest('hex');
+  return `${PARTNER_ANSWER_SCHEME}\n${requestNonce}\n${status}\n${timestamp}\n${bodyHash}`;
+}
+
+/** The headers of an answer to a signed partner request (`requestNonce`: that request's nonce header). */
+export function signPartnerAnswer(input: {
+  readonly secret: string; readonly requestNonce: string; readonly status: number; readonly body: string | Uint8Array; readonly nowSec: number;
+}): PartnerAnswerHeaders {
+  const timestamp = String(Math.floor(input.nowSec));
+  const signature = mac(input.secret, answerCanonical(input.requestNonce, input.status, timestamp, input.body)).toString('hex');
+  return { 'x-tandem-timestamp': timestamp, 'x-tandem-signature': signature };
+}
+
+/** Checks an answer to the request this side signed with `requestNonce`. */
+export function verifyPartnerAnswer(input: {
+  readonly secret: string; readonly requestNonce: string; readonly status: number; readonly headers: HeaderSource; readonly body: string | Uint8Array;
+}): VerifyResult {
+  const timestamp = header(input.headers, PARTNER_AUTH_HEADERS.TIMESTAMP);
+  const signature = header(input.headers, PARTNER_AUTH_HEADERS.SIGNATURE);
+  if (timestamp === undefined || signature === undefined) return { ok: false, reason: 'missing-headers' };
+  if (!TIMESTAMP_RE.test(timestamp) || !SIGNATURE_RE.test(signature)) return { ok: false, reason: 'malformed-headers' };
+  const expected = mac(input.secret, answerCanonical(input.requestNonce, input.status, timestamp, input.body));
+  return timingSafeEqual(expected, Buffer.from(signature, 'hex')) ? { ok: true } : { ok: false, reason: 'bad-signature' };
+}

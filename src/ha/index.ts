@@ -25,8 +25,8 @@ export type {
   LeasePage, MaintenanceNotifyArgs, Parsed, PartnerCommand, PartnerCommandName, Problem, ResultCode, ServerNameArgs,
   SyncCompleteArgs,
 } from './commands.ts';
-export { PARTNER_AUTH_HEADERS, createPartnerVerifier, signPartnerRequest } from './auth.ts';
-export type { HeaderSource, PartnerAuthHeaders, PartnerVerifier, PartnerVerifierOptions, SignInput, VerifyFailure, VerifyInput, VerifyResult } from './auth.ts';
+export { PARTNER_AUTH_HEADERS, createPartnerVerifier, signPartnerAnswer, signPartnerRequest, verifyPartnerAnswer } from './auth.ts';
+export type { HeaderSource, PartnerAnswerHeaders, PartnerAuthHeaders, PartnerVerifier, PartnerVerifierOptions, SignInput, VerifyFailure, VerifyInput, VerifyResult } from './auth.ts';
 // --- end helper 2 ---
 
 // --- the service's contract with the control layer (lead) ---

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../util/index.ts';
 import type { HaPeer, HaTls } from '../model/index.ts';
-import { signPartnerRequest } from './auth.ts';
+import { PARTNER_AUTH_HEADERS, signPartnerRequest, verifyPartnerAnswer } from './auth.ts';
 import { parseAnswer } from './commands.ts';
 import type { CommandJson, KeaAnswer } from './commands.ts';
 
@@ -19,7 +19,8 @@ export type PartnerFailureCode =
   | 'ERR_HA_PARTNER_UNREACHABLE'  // connect refused/reset, DNS-less IP unreachable, or the client is closed
   | 'ERR_HA_PARTNER_TIMEOUT'      // no complete answer within the timeout
   | 'ERR_HA_PARTNER_HTTP'         // an HTTP status other than 200 (401: authentication refused)
-  | 'ERR_HA_PARTNER_BAD_ANSWER';  // the body is not a Kea answer
+  | 'ERR_HA_PARTNER_BAD_ANSWER'   // the body is not a Kea answer
+  | 'ERR_HA_PARTNER_UNSIGNED';    // with shared-secret: the answer lacks a valid signature for this request
 
 export type PartnerResult =
   | { readonly ok: true; readonly answer: KeaAnswer; readonly rttMs: number }
@@ -66,6 +67,8 @@ export function createPartnerClient(opts: PartnerClientOptions): PartnerClient {
     ? new HttpsAgent({ keepAlive: true, maxSockets: 8, ...(tls ?? {}) })
     : new HttpAgent({ keepAlive: true, maxSockets: 8 });
   const path = `${url.pathname}${url.search}` || '/';
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const requestFn = https ? httpsRequest : httpRequest;
   const auth = opts.peer.basicAuthUser !== null
     ? `Basic ${Buffer.from(`${opts.peer.basicAuthUser}:${opts.peer.basicAuthPassword ?? ''}`).toString('base64')}`
     : null;
@@ -77,9 +80,10 @@ export function createPartnerClient(opts: PartnerClientOptions): PartnerClient {
   function send(command: CommandJson, sendOpts: { readonly timeoutMs?: number } = {}): Promise<PartnerResult> {
     if (closed) return Promise.resolve({ ok: false, code: 'ERR_HA_PARTNER_UNREACHABLE', error: 'partner client is closed' });
     const body = JSON.stringify(command);
+    const payload = Buffer.from(body);
     const headers: Record<string, string> = {
       'content-type': 'application/json',
-      'content-length': String(Buffer.byteLength(body)),
+      'content-length': String(payload.length),
     };
     if (auth !== null) headers['authorization'] = auth;
     if (opts.sharedSecret !== null) {
@@ -98,9 +102,8 @@ export function createPartnerClient(opts: PartnerClientOptions): PartnerClient {
         inflight.delete(abort);
         resolve(r);
       };
-      const requestFn = https ? httpsRequest : httpRequest;
       const req = requestFn({
-        host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port, path, method: 'POST', headers, agent,
+        host, port: url.port, path, method: 'POST', headers, agent,
       }, (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -122,6 +125,16 @@ export function createPartnerClient(opts: PartnerClientOptions): PartnerClient {
             finish({ ok: false, code: 'ERR_HA_PARTNER_HTTP', status: res.statusCode ?? 0, error: `HTTP ${res.statusCode}: ${why}` });
             return;
           }
+          if (opts.sharedSecret !== null) {
+            // An answer not signed for this very request could be forged or replayed: it acks nothing.
+            const verdict = verifyPartnerAnswer({
+              secret: opts.sharedSecret, requestNonce: headers[PARTNER_AUTH_HEADERS.NONCE]!, status: res.statusCode, headers: res.headers, body: text,
+            });
+            if (!verdict.ok) {
+              finish({ ok: false, code: 'ERR_HA_PARTNER_UNSIGNED', error: `the answer is not signed with the shared secret (${verdict.reason})` });
+              return;
+            }
+          }
           if (!parsed.ok) {
             finish({ ok: false, code: 'ERR_HA_PARTNER_BAD_ANSWER', error: `${parsed.problem.path || 'answer'}: ${parsed.problem.message}` });
             return;
@@ -140,7 +153,7 @@ export function createPartnerClient(opts: PartnerClientOptions): PartnerClient {
       }, timeoutMs);
       timer.unref();
       req.on('error', (e) => finish({ ok: false, code: 'ERR_HA_PARTNER_UNREACHABLE', error: e.message }));
-      req.end(body);
+      req.end(payload);
     });
   }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { createHistogram, createMemoryLogger } from '../obs/index.ts';
-import { signPartnerRequest } from '../ha/index.ts';
+import { signPartnerRequest, verifyPartnerAnswer } from '../ha/index.ts';
 import type { HaConfig, HaPeer } from '../model/index.ts';
 import type { ServerApi } from '../control/index.ts';
 import { startControl } from './control-wiring.ts';
@@ -22,9 +22,18 @@ const ha = (port: number, secret: string | null = 's3cret-s3cret-s3cret'): HaCon
 /** A ServerApi stand-in good enough for version-get. */
 const api = (config: { ha: HaConfig | null }) => ({ version: '0.0.0-test', config: () => config, ha: null }) as unknown as ServerApi;
 
-async function post(port: number, body: string, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown }> {
+async function post(port: number, body: string, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown; text: string; headers: Headers }> {
   const r = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body, headers: { 'Content-Type': 'application/json', ...headers } });
-  return { status: r.status, json: await r.json() };
+  const text = await r.text();
+  return { status: r.status, json: JSON.parse(text), text, headers: r.headers };
+}
+
+const signed = (secret: string, body: string) =>
+  signPartnerRequest({ secret, method: 'POST', path: '/', body, nowSec: Date.now() / 1000, nonce: randomBytes(16) }) as unknown as Record<string, string>;
+
+/** The answer carries the partner's signature for this request. */
+function answerSigned(secret: string, request: Record<string, string>, r: { status: number; text: string; headers: Headers }): boolean {
+  return verifyPartnerAnswer({ secret, requestNonce: request['x-tandem-nonce']!, status: r.status, headers: r.headers, body: r.text }).ok;
 }
 
 const freePort = async (): Promise<number> => {
@@ -46,6 +55,7 @@ describe('control wiring with HA', () => {
       const headers = signPartnerRequest({ secret: config.sharedSecret!, method: 'POST', path: '/', body, nowSec: Date.now() / 1000, nonce: randomBytes(16) }) as unknown as Record<string, string>;
       const good = await post(port, body, headers);
       assert.equal(good.status, 200);
+      assert.ok(answerSigned(config.sharedSecret!, headers, good), 'the answer is signed for this request');
       assert.equal((good.json as Array<{ text: string }>)[0]!.text, 'tandem 0.0.0-test');
       assert.equal((await post(port, body)).status, 401);
 
@@ -67,6 +77,25 @@ describe('control wiring with HA', () => {
       assert.deepEqual(wiring.addresses(), [`http://127.0.0.1:${port}`]);
       assert.ok(log.lines.some((l) => l.id === 'CTRL_LISTENING' && l.fields['sharedWith'] === 'control socket'));
       assert.equal((await post(port, JSON.stringify({ command: 'version-get' }))).status, 200);
+    } finally { await wiring.close(); }
+  });
+
+  it('on a control socket shared with the partner, checks the shared secret on partner traffic and signs its answers', async () => {
+    const port = await freePort();
+    const config = ha(port);
+    const secret = config.sharedSecret!;
+    const wiring = await startControl(api({ ha: config }), [{ type: 'http', address: '127.0.0.1', port, auth: null, tls: null }], createMemoryLogger(), createHistogram());
+    try {
+      const operator = await post(port, JSON.stringify({ command: 'version-get' }));
+      assert.equal(operator.status, 200, 'operators keep the socket\'s own authentication');
+      const heartbeat = JSON.stringify({ command: 'ha-heartbeat' });
+      assert.equal((await post(port, heartbeat)).status, 401, 'a partner-only command must be signed');
+      const h = signed(secret, heartbeat);
+      const ok = await post(port, heartbeat, h);
+      assert.equal(ok.status, 200);
+      assert.ok(answerSigned(secret, h, ok));
+      const forged = signed('not the secret', JSON.stringify({ command: 'version-get' }));
+      assert.equal((await post(port, JSON.stringify({ command: 'version-get' }), forged)).status, 401, 'a signed request is checked whatever it asks');
     } finally { await wiring.close(); }
   });
 

@@ -5,7 +5,8 @@ import type { Clock } from '../util/index.ts';
 import { createPartnerVerifier } from '../ha/index.ts';
 import type { PartnerVerifier } from '../ha/index.ts';
 import {
-  HA_COMMAND_NAMES, ListenerError, controlSocketServes, createControlHandler, haListenerSpec, startControlListeners, startHaListener,
+  HA_COMMAND_NAMES, ListenerError, PARTNER_ONLY_COMMANDS, controlSocketServes, createControlHandler, haListenerSpec, partnerAuthExtras,
+  servesPeerUrl, startControlListeners, startHaListener,
 } from '../control/index.ts';
 import type { ControlListeners, Listener, ServerApi } from '../control/index.ts';
 
@@ -32,7 +33,7 @@ const DRAIN_MS = 2000;
 /** What decides whether the HA listener must be reopened. */
 function haKey(ha: HaConfig | null, sockets: readonly ControlSocketSpec[]): string {
   if (ha === null) return 'none';
-  if (controlSocketServes(ha, sockets)) return 'shared';
+  if (controlSocketServes(ha, sockets)) return `shared:${ha.sharedSecret ?? ''}`;
   return JSON.stringify({ ...haListenerSpec(ha), secret: ha.sharedSecret, restrict: ha.restrictCommands === true });
 }
 
@@ -47,22 +48,32 @@ export async function startControl(api: ServerApi, sockets: readonly ControlSock
   const handler = createControlHandler(api, { log });
   // One replay cache per secret for the life of the server: reopening the listener must not forget nonces.
   const verifiers = new Map<string, PartnerVerifier>();
-  const open = (specs: readonly ControlSocketSpec[]) =>
-    startControlListeners(handler, api, specs, { log, metrics: { storeWrites: () => storeWrites.snapshot() } });
+  const verifierFor = (h: HaConfig, secret: string): PartnerVerifier => {
+    // The window spans the clock skew partners tolerate (they must hear each other to measure it).
+    const v = verifiers.get(secret) ?? createPartnerVerifier({ secret, clock, windowSec: Math.max(30, h.clockSkewTerminateSec + 30) });
+    verifiers.set(secret, v);
+    return v;
+  };
+  // A control socket on the peer url also carries partner traffic: the shared secret applies there
+  // to signed requests and to partner-only commands, whose answers are signed.
+  const open = (specs: readonly ControlSocketSpec[], h: HaConfig | null) => {
+    const secret = h?.sharedSecret ?? null;
+    return startControlListeners(handler, api, specs, {
+      log, metrics: { storeWrites: () => storeWrites.snapshot() },
+      ...(h === null || secret === null ? {} : {
+        httpExtras: (spec) => (servesPeerUrl(h, spec) ? partnerAuthExtras(secret, verifierFor(h, secret), clock, { partnerCommands: PARTNER_ONLY_COMMANDS }) : undefined),
+      }),
+    });
+  };
 
   async function openHa(ha: HaConfig | null, specs: readonly ControlSocketSpec[]): Promise<Listener | null> {
     if (ha === null) return null;
+    const secret = ha.sharedSecret;
     if (controlSocketServes(ha, specs)) {
-      log.log('CTRL_LISTENING', { address: haUrl(ha), listener: 'ha', sharedWith: 'control socket', partnerAuth: 'the control socket\'s own' });
+      log.log('CTRL_LISTENING', { address: haUrl(ha), listener: 'ha', sharedWith: 'control socket', signed: secret !== null });
       return null;
     }
-    const secret = ha.sharedSecret;
-    let verifier: PartnerVerifier | undefined;
-    if (secret !== null) {
-      // The window spans the clock skew partners tolerate (they must hear each other to measure it).
-      verifier = verifiers.get(secret) ?? createPartnerVerifier({ secret, clock, windowSec: Math.max(30, ha.clockSkewTerminateSec + 30) });
-      verifiers.set(secret, verifier);
-    }
+    const verifier = secret === null ? undefined : verifierFor(ha, secret);
     try {
       const listener = await startHaListener(handler, ha, { log, clock, haCommands: HA_COMMAND_NAMES, ...(verifier === undefined ? {} : { verifier }) });
       log.log('CTRL_LISTENING', { address: listener.address, listener: 'ha', signed: secret !== null, restricted: ha.restrictCommands === true });
@@ -81,7 +92,7 @@ export async function startControl(api: ServerApi, sockets: readonly ControlSock
 
   let specs = sockets;
   let ha = options.ha !== undefined ? options.ha : api.config().ha;
-  let listeners: ControlListeners = await open(specs);
+  let listeners: ControlListeners = await open(specs, ha);
   let haListener: Listener | null;
   try {
     haListener = await openHa(ha, specs);
@@ -93,22 +104,24 @@ export async function startControl(api: ServerApi, sockets: readonly ControlSock
     addresses: () => [...listeners.addresses(), ...(haListener === null ? [] : [haListener.address])],
     async reconfigure(next, nextHa) {
       const newHa = nextHa === undefined ? ha : nextHa;
-      const socketsChanged = JSON.stringify(next) !== JSON.stringify(specs);
       const haChanged = haKey(newHa, next) !== haKey(ha, specs);
+      // A socket shared with the partner carries its checks: a change of those reopens it too.
+      const shared = (h: HaConfig | null, s: readonly ControlSocketSpec[]) => h !== null && controlSocketServes(h, s);
+      const socketsChanged = JSON.stringify(next) !== JSON.stringify(specs) || (haChanged && (shared(ha, specs) || shared(newHa, next)));
       if (!socketsChanged && !haChanged) { ha = newHa; return; }
       // No drain: the request that changed the config may be running on one of these listeners.
       if (haChanged) { await closeHa(haListener); haListener = null; }
       if (socketsChanged) await listeners.close();
       let opened: ControlListeners | null = null;
       try {
-        if (socketsChanged) opened = await open(next);
+        if (socketsChanged) opened = await open(next, newHa);
         if (haChanged) haListener = await openHa(newHa, next);
         if (opened !== null) listeners = opened;
         specs = next;
         ha = newHa;
       } catch (error) {
         if (opened !== null) await opened.close();
-        if (socketsChanged) listeners = await open(specs);
+        if (socketsChanged) listeners = await open(specs, ha);
         if (haChanged) haListener = await openHa(ha, specs);
         throw error;
       }

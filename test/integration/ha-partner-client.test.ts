@@ -6,12 +6,15 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock } from '../../src/util/index.ts';
 import type { HaPeer } from '../../src/model/index.ts';
-import { buildAnswer, createPartnerClient, createPartnerVerifier, haHeartbeat } from '../../src/ha/index.ts';
+import { PARTNER_AUTH_HEADERS, buildAnswer, createPartnerClient, createPartnerVerifier, haHeartbeat, signPartnerAnswer } from '../../src/ha/index.ts';
 
-type Mode = 'ok' | 'hang' | 'garbage';
+const SECRET = 'correct horse battery staple';
+/** ok: a signed answer; unsigned: none; replay: the first signed answer again, for every later request. */
+type Mode = 'ok' | 'hang' | 'garbage' | 'unsigned' | 'replay';
 let mode: Mode = 'ok';
 const seen: Array<{ auth: string | undefined; body: string }> = [];
-const verifier = createPartnerVerifier({ secret: 'correct horse battery staple', clock: systemClock });
+const verifier = createPartnerVerifier({ secret: SECRET, clock: systemClock });
+let firstAnswer: { headers: Record<string, string>; body: string } | null = null;
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
@@ -27,8 +30,12 @@ const server = createServer((req, res) => {
       res.end(JSON.stringify(buildAnswer(1, `partner authentication failed: ${v.reason}`)));
       return;
     }
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(buildAnswer(0, 'HA peer status returned.', { state: 'ready' })));
+    const text = JSON.stringify(buildAnswer(0, 'HA peer status returned.', { state: 'ready' }));
+    const signed = { ...signPartnerAnswer({ secret: SECRET, requestNonce: String(req.headers[PARTNER_AUTH_HEADERS.NONCE]), status: 200, body: text, nowSec: Date.now() / 1000 }) };
+    firstAnswer ??= { headers: signed, body: text };
+    const sent = mode === 'replay' ? firstAnswer : { headers: mode === 'unsigned' ? {} : signed, body: text };
+    res.writeHead(200, { 'content-type': 'application/json', ...sent.headers });
+    res.end(sent.body);
   });
 });
 
@@ -45,7 +52,7 @@ after(() => { server.closeAllConnections(); server.close(); });
 describe('partner client', () => {
   it('signs with the shared secret and sends Basic credentials', async () => {
     mode = 'ok';
-    const c = createPartnerClient({ peer: peer(await url(), 'ha'), sharedSecret: 'correct horse battery staple', clock: systemClock });
+    const c = createPartnerClient({ peer: peer(await url(), 'ha'), sharedSecret: SECRET, clock: systemClock });
     const r = await c.send(haHeartbeat.build({ serverName: 'server1' }));
     assert.ok(r.ok, JSON.stringify(r));
     assert.equal(r.answer.result, 0);
@@ -65,6 +72,19 @@ describe('partner client', () => {
       assert.match(!r.ok ? r.error : '', /partner authentication failed: (bad-signature|missing-headers)/);
       c.close();
     }
+  });
+
+  it('refuses an answer without the partner\'s signature, or one signed for another request (ERR_HA_PARTNER_UNSIGNED)', async () => {
+    const c = createPartnerClient({ peer: peer(await url()), sharedSecret: SECRET, clock: systemClock });
+    mode = 'ok';
+    assert.ok((await c.send(haHeartbeat.build({ serverName: 'server1' }))).ok);
+    for (const m of ['unsigned', 'replay'] as const) {
+      mode = m;
+      const r = await c.send(haHeartbeat.build({ serverName: 'server1' }));
+      assert.ok(!r.ok && r.code === 'ERR_HA_PARTNER_UNSIGNED', `${m}: ${JSON.stringify(r)}`);
+    }
+    mode = 'ok';
+    c.close();
   });
 
   it('times out, reads a bad answer and an unreachable partner as values', async () => {

@@ -1,7 +1,7 @@
 import type { ControlSocketSpec, HaConfig } from '../../model/index.ts';
 import type { Logger } from '../../obs/index.ts';
 import type { Clock } from '../../util/index.ts';
-import { createPartnerVerifier } from '../../ha/index.ts';
+import { PARTNER_AUTH_HEADERS, createPartnerVerifier, signPartnerAnswer } from '../../ha/index.ts';
 import type { PartnerVerifier } from '../../ha/index.ts';
 import { ControlResult } from '../types.ts';
 import { startHttpListener } from './http-listener.ts';
@@ -49,9 +49,13 @@ const WILDCARDS = new Set(['0.0.0.0', '::']);
 
 /** True when a configured control socket already listens where the HA listener would (same port, same or wildcard address). */
 export function controlSocketServes(ha: HaConfig, sockets: readonly ControlSocketSpec[]): boolean {
+  return sockets.some((s) => servesPeerUrl(ha, s));
+}
+
+/** True when this control socket listens where this server's peer url points. */
+export function servesPeerUrl(ha: HaConfig, socket: ControlSocketSpec): boolean {
   const { spec } = haListenerSpec(ha);
-  return sockets.some((s) => s.type !== 'unix' && s.port === spec.port
-    && (s.address === spec.address || WILDCARDS.has(s.address)));
+  return socket.type !== 'unix' && socket.port === spec.port && (socket.address === spec.address || WILDCARDS.has(socket.address));
 }
 
 /** Kea's restrict-commands: only HA commands and read-only ones; the rest answer result 2 without running. */
@@ -66,6 +70,29 @@ export function restrictCommands(handler: RequestHandler, allowed: readonly stri
       }
       return handler.handle(req, ctx);
     },
+  };
+}
+
+/** Commands only a partner sends: on a control socket shared with the partner they must be signed. */
+export const PARTNER_ONLY_COMMANDS: ReadonlySet<string> = new Set([
+  'ha-heartbeat', 'lease4-bulk-apply', 'ha-sync-complete-notify', 'ha-maintenance-notify', 'ha-config-push',
+]);
+
+/**
+ * The shared-secret checks of partner traffic on a listener: the request's signature (verifier) and
+ * a signature on the answer, bound to the request's nonce. `sharedWith`: the listener is a control
+ * socket that also serves the peer url; only requests that are signed or name a partner-only command
+ * are checked there (its operators keep their own authentication).
+ */
+export function partnerAuthExtras(secret: string, verifier: PartnerVerifier, clock: Clock, sharedWith?: { readonly partnerCommands: ReadonlySet<string> }): HttpListenerExtras {
+  return {
+    verifiedUser: 'ha-partner',
+    verify: (req) => verifier.verify({ method: req.method, path: req.path, headers: req.headers, body: req.body }),
+    signAnswer: (headers, status, body) => {
+      const nonce = headers[PARTNER_AUTH_HEADERS.NONCE];
+      return typeof nonce === 'string' ? { ...signPartnerAnswer({ secret, requestNonce: nonce, status, body, nowSec: clock.now() }) } : {};
+    },
+    ...(sharedWith === undefined ? {} : { verifyOnly: { header: PARTNER_AUTH_HEADERS.SIGNATURE, commands: sharedWith.partnerCommands } }),
   };
 }
 
@@ -88,11 +115,8 @@ export async function startHaListener(handler: RequestHandler, ha: HaConfig, opt
   const { spec, path } = haListenerSpec(ha);
   const verifier = ha.sharedSecret === null ? null : opts.verifier ?? createPartnerVerifier({ secret: ha.sharedSecret, clock: opts.clock, windowSec: Math.max(30, ha.clockSkewTerminateSec + 30) });
   const extras: HttpListenerExtras = {
-    path, metrics: false, role: 'ha', verifiedUser: 'ha-partner',
-    ...(verifier === null ? {} : {
-      verify: (req: { method: string; path: string; headers: Readonly<Record<string, string | readonly string[] | undefined>>; body: Buffer }) =>
-        verifier.verify({ method: req.method, path: req.path, headers: req.headers, body: req.body }),
-    }),
+    path, metrics: false, role: 'ha',
+    ...(verifier === null || ha.sharedSecret === null ? {} : partnerAuthExtras(ha.sharedSecret, verifier, opts.clock)),
   };
   const h = ha.restrictCommands === true ? restrictCommands(handler, opts.haCommands, opts.log) : handler;
   // The metrics source is never used (metrics: false).

@@ -19,6 +19,13 @@ export type HttpListenerExtras = {
     { readonly ok: true } | { readonly ok: false; readonly reason: string };
   /** The user named in the call context of a verified request that had no Basic credentials. */
   readonly verifiedUser?: string;
+  /**
+   * Verify only requests that carry this header or name one of these commands (a control socket that
+   * also serves the partner: its operators keep their own authentication); default: every request.
+   */
+  readonly verifyOnly?: { readonly header: string; readonly commands: ReadonlySet<string> };
+  /** Headers for the answer to a verified request (the partner checks them). */
+  readonly signAnswer?: (requestHeaders: IncomingMessage['headers'], status: number, body: string) => Record<string, string>;
   /** The only path commands are posted to (default `/`). */
   readonly path?: string;
   /** Serve GET /metrics (default true). */
@@ -92,24 +99,43 @@ export async function startHttpListener(spec: HttpSpec, deps: ListenerDeps, extr
     }
     const body = await readBody(req);
     if (typeof body === 'string') return refuse(res, 413, body);
-    if (extras.verify !== undefined) {
-      const verdict = extras.verify({ method: req.method ?? 'POST', path: req.url ?? '/', headers: req.headers, body });
-      if (!verdict.ok) {
-        deps.log.log('CTRL_AUTH_FAILED', { via: spec.type, listener: role, remote, reason: verdict.reason, method: req.method, path });
-        send(res, 401, [{ result: 1, text: `partner authentication failed: ${verdict.reason}` }]);
-        return;
-      }
-      if (user === null && extras.verifiedUser !== undefined) user = extras.verifiedUser;
-    }
     let request: unknown;
-    try {
-      request = JSON.parse(body.toString('utf8'));
-    } catch (error) {
-      send(res, 400, [invalidJson(error)]);
+    let parseError: unknown = null;
+    const parse = (): void => {
+      try {
+        request = JSON.parse(body.toString('utf8'));
+      } catch (error) {
+        parseError = error;
+      }
+    };
+    let verified = false;
+    if (extras.verify !== undefined) {
+      // A shared socket parses first to see whether this is partner traffic; a dedicated one
+      // verifies the raw bytes before parsing anything.
+      const only = extras.verifyOnly;
+      if (only !== undefined) parse();
+      const named = only === undefined ? null : (request as { command?: unknown } | undefined)?.command;
+      const needed = only === undefined || req.headers[only.header] !== undefined || (typeof named === 'string' && only.commands.has(named));
+      if (needed) {
+        const verdict = extras.verify({ method: req.method ?? 'POST', path: req.url ?? '/', headers: req.headers, body });
+        if (!verdict.ok) {
+          deps.log.log('CTRL_AUTH_FAILED', { via: spec.type, listener: role, remote, reason: verdict.reason, method: req.method, path });
+          send(res, 401, [{ result: 1, text: `partner authentication failed: ${verdict.reason}` }]);
+          return;
+        }
+        verified = true;
+        if (user === null && extras.verifiedUser !== undefined) user = extras.verifiedUser;
+      }
+    }
+    if (request === undefined && parseError === null) parse();
+    const sign = verified && extras.signAnswer !== undefined
+      ? (status: number, text: string) => extras.signAnswer!(req.headers, status, text) : undefined;
+    if (parseError !== null) {
+      send(res, 400, [invalidJson(parseError)], sign);
       return;
     }
     const response = await deps.handler.handle(request, { via: spec.type, user, remote });
-    send(res, 200, [response]);
+    send(res, 200, [response], sign);
   }
 
   function refuse(res: ServerResponse, status: number, text: string, allow?: string): void {
@@ -156,9 +182,9 @@ export async function startHttpListener(spec: HttpSpec, deps: ListenerDeps, extr
   };
 }
 
-function send(res: ServerResponse, status: number, body: ControlResponse[]): void {
+function send(res: ServerResponse, status: number, body: ControlResponse[], sign?: (status: number, text: string) => Record<string, string>): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...sign?.(status, text) });
   res.end(text);
 }
 

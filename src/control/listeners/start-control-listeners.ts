@@ -23,7 +23,7 @@ export async function startControlListeners(handler: RequestHandler, api: Server
   for (const spec of sockets) {
     const name = spec.type === 'unix' ? `unix:${spec.path}` : `${spec.type}://${spec.address}:${spec.port}`;
     try {
-      open.push(spec.type === 'unix' ? await startUnixListener(spec.path, deps) : await startHttpListener(spec, deps));
+      open.push(spec.type === 'unix' ? await startUnixListener(spec.path, deps) : await startHttpListener(spec, deps, opts.httpExtras?.(spec)));
       opts.log.log('CTRL_LISTENING', { address: open[open.length - 1]!.address });
     } catch (error) {
       opts.log.log('CTRL_LISTENER_FAILED', { address: name, error: error instanceof Error ? error.message : String(error) });

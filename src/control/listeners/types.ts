@@ -1,6 +1,8 @@
 import type { Logger } from '../../obs/index.ts';
 import type { CallContext, ControlResponse } from '../types.ts';
 import type { MetricsSources } from '../metrics.ts';
+import type { ControlSocketSpec } from '../../model/index.ts';
+import type { HttpListenerExtras } from './http-listener.ts';
 
 /** What a listener needs from the command handler (helper A's ControlHandler satisfies it). */
 export type RequestHandler = {
@@ -29,6 +31,8 @@ export interface Listener {
 export type StartOptions = {
   readonly log: Logger;
   readonly metrics?: MetricsSources;
+  /** Extra checks for one HTTP(S) socket (the partner's signature on a socket that serves the peer url). */
+  readonly httpExtras?: (spec: Extract<ControlSocketSpec, { type: 'http' | 'https' }>) => HttpListenerExtras | undefined;
 };
 
 /** Requests larger than this are refused (Kea's own limit on control messages is similar). */
