@@ -57,6 +57,12 @@ const runs: RunRecord[] = [];
 const started = new Date();
 console.log(`perf4: ${values.ha ? 'hot-standby pairs, ' : ''}${kinds.join(' vs ')}, ${mode} mode, ${socketType} sockets, rates ${rates.join(',')}/s, ${seconds} s each after ${warmupSeconds} s warm-up, ${clients} clients; ${cpus().length} CPUs; ${started.toISOString()}`);
 
+/** CPU µs per completed exchange, per process (user + system, all threads; /proc/PID/stat) */
+const cpuText = (r: RunRecord): string => {
+  const parts = Object.entries(r.cpuMsPerExchange ?? {}).map(([name, ms]) => `${name} ${(ms * 1000).toFixed(0)}`);
+  return parts.length === 0 ? '' : `  cpu µs/exchange ${parts.join(' ')}`;
+};
+
 const session = await createSession({ mode, socketType, prefixLength: 16, perfArgs, warmupSeconds, ha: values.ha });
 try {
   const one = async (kind: BenchServerKind, rate: number, phase: RunRecord['phase']): Promise<void> => {
@@ -64,7 +70,7 @@ try {
     runs.push(r);
     const d = r.result.discoverOffer;
     const q = r.result.requestAck;
-    console.log(`  ${kind.padEnd(6)} ${phase.padEnd(8)} offered ${String(rate).padStart(6)}/s  achieved ${r.result.achieved.toFixed(0).padStart(6)}/s  drops D-O ${d.dropPct.toFixed(2)} % R-A ${q.dropPct.toFixed(2)} %`);
+    console.log(`  ${kind.padEnd(6)} ${phase.padEnd(8)} offered ${String(rate).padStart(6)}/s  achieved ${r.result.achieved.toFixed(0).padStart(6)}/s  drops D-O ${d.dropPct.toFixed(2)} % R-A ${q.dropPct.toFixed(2)} %${cpuText(r)}`);
   };
   for (const rate of rates) for (const kind of kinds) await one(kind, rate, 'sweep');
   if (!values['no-overload']) {

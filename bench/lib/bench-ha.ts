@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab, LabProcess, Ns } from '../../test/helpers/lab/index.ts';
-import { BENCH_ROOT, BenchError, readRssMiB, startBenchServer } from './bench-server.ts';
+import { BENCH_ROOT, BenchError, readCpuMs, readRssMiB, startBenchServer, tandemServeArgv } from './bench-server.ts';
 import type { BenchServer, BenchServerKind } from './bench-server.ts';
 
 export const HA_PORT = 8000;
@@ -45,33 +45,37 @@ export function keaAgentConfig(host: string, port: number, socket: string, logFi
   };
 }
 
-function spawnSide(lab: Lab, kind: BenchServerKind, side: HaSideSpec, withServer: boolean): LabProcess[] {
+type SideProcess = { readonly role: string; readonly proc: LabProcess };
+
+function spawnSide(lab: Lab, kind: BenchServerKind, side: HaSideSpec, withServer: boolean, name: string): SideProcess[] {
   mkdirSync(side.runDir, { recursive: true });
   const env = { KEA_PIDFILE_DIR: side.runDir, KEA_LOCKFILE_DIR: side.runDir };
   if (kind === 'tandem') {
-    return withServer ? [lab.spawn(side.ns, [join(BENCH_ROOT, 'bin/tandem'), 'serve', '--config', side.configPath, '--log-level', 'warn'], { cwd: BENCH_ROOT })] : [];
+    return withServer ? [{ role: name, proc: lab.spawn(side.ns, tandemServeArgv(side.configPath, name), { cwd: BENCH_ROOT }) }] : [];
   }
   const caPath = join(side.runDir, 'kea-ctrl-agent.json');
   writeFileSync(caPath, JSON.stringify(keaAgentConfig(side.haIp, HA_PORT, side.controlSocket, join(side.runDir, 'kea-ctrl-agent.log')), null, 2) + '\n');
-  const procs = [lab.spawn(side.ns, ['kea-ctrl-agent', '-c', caPath], { env, cwd: side.runDir })];
-  if (withServer) procs.push(lab.spawn(side.ns, ['kea-dhcp4', '-c', side.configPath], { env, cwd: side.runDir }));
+  const procs = [{ role: `${name}-agent`, proc: lab.spawn(side.ns, ['kea-ctrl-agent', '-c', caPath], { env, cwd: side.runDir }) }];
+  if (withServer) procs.push({ role: name, proc: lab.spawn(side.ns, ['kea-dhcp4', '-c', side.configPath], { env, cwd: side.runDir }) });
   return procs;
 }
 
 /** Starts the standby (and Kea's agents), then the primary timed by the probe; stop() ends all. */
 export async function startBenchPair(lab: Lab, o: PairOptions): Promise<BenchServer> {
+  const sides: SideProcess[] = [];
   const extra: LabProcess[] = [];
   const killAll = async (): Promise<void> => {
     await Promise.allSettled(extra.map((p) => p.kill('SIGTERM')));
   };
   try {
-    extra.push(...spawnSide(lab, o.kind, o.standby, true));
-    extra.push(...spawnSide(lab, o.kind, o.primary, false));
+    sides.push(...spawnSide(lab, o.kind, o.standby, true, 'standby'));
+    sides.push(...spawnSide(lab, o.kind, o.primary, false, 'primary'));
+    extra.push(...sides.map((s) => s.proc));
     let primary: BenchServer;
     try {
       primary = await startBenchServer(lab, {
         kind: o.kind, configPath: o.primary.configPath, runDir: o.primary.runDir, serverNs: o.primary.ns, clientNs: o.clientNs,
-        serverIp: o.serverIp, probeIp: o.probeIp, startTimeoutMs: 90_000,
+        serverIp: o.serverIp, probeIp: o.probeIp, startTimeoutMs: 90_000, role: 'primary',
       });
     } catch (e) {
       const tails = extra.map((p) => `--- pid ${p.pid}:\n${p.output().slice(-1500)}`).join('\n');
@@ -87,6 +91,11 @@ export async function startBenchPair(lab: Lab, o: PairOptions): Promise<BenchSer
         if (stopped) return null;
         const parts = [primary.rssMiB(), ...extra.map((p) => readRssMiB(p.pid))];
         return parts.reduce<number>((a, b) => a + (b ?? 0), 0);
+      },
+      cpuMs: () => {
+        const out: Record<string, number | null> = { primary: stopped ? null : readCpuMs(primary.pid) };
+        for (const s of sides) out[s.role] = stopped ? null : readCpuMs(s.proc.pid);
+        return out;
       },
       tail: () => primary.tail() + extra.map((p) => `\n--- pid ${p.pid}:\n${p.output().slice(-1500)}`).join(''),
       async stop() {

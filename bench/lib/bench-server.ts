@@ -28,6 +28,8 @@ export interface BenchServer {
   readonly startupMs: number;
   /** VmRSS in MiB now (null once the process is gone) */
   rssMiB(): number | null;
+  /** CPU time (user + system, all threads) used so far, in ms, per process of the run ('server'; a pair: 'primary', 'standby', ...) */
+  cpuMs(): Record<string, number | null>;
   /** last lines of the server's own output, for error reports */
   tail(): string;
   stop(): Promise<void>;
@@ -44,12 +46,39 @@ export type StartOptions = {
   /** address the probe binds (port 67) and puts in giaddr */
   probeIp: string;
   startTimeoutMs?: number;
+  /** names the CPU profile file (tandemServeArgv); 'tandem' by default */
+  role?: string;
 };
+
+/**
+ * The argv that starts `tandem serve` on a config. With TANDEM_BENCH_CPU_PROF=dir in the bench's
+ * environment, node writes a V8 CPU profile of each tandem process into dir when it exits
+ * (`--cpu-prof`; read it with `node --import tsx bench/lib/cpu-profile.ts FILE`). `role` names the file.
+ */
+export function tandemServeArgv(configPath: string, role: string): string[] {
+  const profDir = process.env['TANDEM_BENCH_CPU_PROF'];
+  const prof = profDir !== undefined && profDir !== ''
+    ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profDir)}`, `--cpu-prof-name=${role}-${Date.now()}.cpuprofile`]
+    : [];
+  return [process.execPath, ...prof, TANDEM, 'serve', '--config', configPath, '--log-level', 'warn'];
+}
 
 export function readRssMiB(pid: number): number | null {
   try {
     const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** utime + stime of a process in ms (/proc/PID/stat, in USER_HZ = 100 ticks per second), null once it is gone. */
+export function readCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at field 3: utime is 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return null;
   }
@@ -63,7 +92,7 @@ export async function startBenchServer(lab: Lab, o: StartOptions): Promise<Bench
     await probe.waitFor(/^ready$/m, 20_000);
     const argv = o.kind === 'kea'
       ? ['kea-dhcp4', '-c', o.configPath]
-      : [TANDEM, 'serve', '--config', o.configPath, '--log-level', 'warn'];
+      : tandemServeArgv(o.configPath, o.role ?? 'tandem');
     const env: Record<string, string> = o.kind === 'kea' ? { KEA_PIDFILE_DIR: o.runDir, KEA_LOCKFILE_DIR: o.runDir } : {};
     const spawnedAt = Date.now();
     const proc = lab.spawn(o.serverNs, argv, { env, cwd: BENCH_ROOT });
@@ -82,6 +111,7 @@ export async function startBenchServer(lab: Lab, o: StartOptions): Promise<Bench
       pid: proc.pid,
       startupMs,
       rssMiB: () => (stopped ? null : readRssMiB(proc.pid)),
+      cpuMs: () => ({ server: stopped ? null : readCpuMs(proc.pid) }),
       tail: () => proc.output().slice(-3000),
       async stop() {
         stopped = true;

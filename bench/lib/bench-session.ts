@@ -120,9 +120,17 @@ export async function createSession(o: SessionOptions): Promise<Session> {
           if (warm > 0) {
             await runPerfdhcp(L.lab, L.client, { ...perf, rate: Math.min(rate, 1000), seconds: warm, clients: 1000, macBase: '02:ce:00:00:00:00' });
           }
+          const cpuBefore = srv.cpuMs();
           const result = await runPerfdhcp(L.lab, L.client, { ...perf, rate, seconds: m.seconds, clients: m.clients });
+          const cpuAfter = srv.cpuMs();
           const rss = srv.rssMiB() ?? rssBefore;
-          return { server: kind, offered: rate, phase: m.phase, startupMs: srv.startupMs, rssStartMiB: rssBefore, rssMiB: rss, result };
+          const completed = result.achieved * m.seconds;
+          const cpuMsPerExchange: Record<string, number> = {};
+          for (const [name, after] of Object.entries(cpuAfter)) {
+            const before = cpuBefore[name];
+            if (after !== null && before !== null && before !== undefined && completed > 0) cpuMsPerExchange[name] = (after - before) / completed;
+          }
+          return { server: kind, offered: rate, phase: m.phase, startupMs: srv.startupMs, rssStartMiB: rssBefore, rssMiB: rss, result, cpuMsPerExchange };
         } finally {
           await srv.stop();
         }

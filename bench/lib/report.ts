@@ -14,6 +14,8 @@ export type RunRecord = {
   /** VmRSS at the end of the load */
   rssMiB: number | null;
   result: PerfResult;
+  /** CPU ms (user + system) each process used during the measured run, per completed exchange */
+  cpuMsPerExchange?: Record<string, number>;
 };
 
 /** Drops below this percentage, in both exchanges, count as sustained. */

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { leaseToKeaJson } from '../model/index.ts';
 import type { Lease4 } from '../model/index.ts';
 import {
   PARTNER_COMMANDS, RESULT, buildAnswer, bulkApplyAnswer, dhcpDisable, haHeartbeat, heartbeatAnswer,
@@ -39,6 +40,15 @@ describe('partner commands: one definition builds and parses', () => {
       assert.deepEqual((cmd as PartnerCommand<unknown>).parse(json.arguments, { argsOnly: true }), { ok: true, value: sample });
     });
   }
+  it("each replicated lease is Kea's lease JSON (leaseToKeaJson) plus expire", () => {
+    for (const l of [LEASE, LEASE2, { ...LEASE, state: 'declined' as const }, { ...LEASE, state: 'expired-reclaimed' as const, hwAddress: '' }]) {
+      const args = lease4BulkApply.build({ leases: [l], deletedLeases: [l] }).arguments;
+      const want = { ...leaseToKeaJson(l), expire: l.cltt + l.validLifetime };
+      assert.deepEqual((args['leases'] as unknown[])[0], want);
+      assert.deepEqual((args['deleted-leases'] as unknown[])[0], want);
+      assert.deepEqual(Object.keys(lease4Update.build({ lease: l }).arguments).sort(), [...Object.keys(want), 'force-create', 'origin'].sort());
+    }
+  });
   it("lease4-update carries Kea's HA fields", () => {
     const args = lease4Update.build({ lease: LEASE }).arguments;
     assert.equal(args['force-create'], true);

@@ -1,4 +1,4 @@
-import { leaseFromKeaJson, leaseToKeaJson } from '../model/index.ts';
+import { LEASE_STATE_CODE, leaseFromKeaJson, leaseToKeaJson } from '../model/index.ts';
 import type { Lease4 } from '../model/index.ts';
 import { parseIp4 } from '../util/index.ts';
 import { HA_STATES } from './states.ts';
@@ -183,9 +183,28 @@ function readLease(r: Reader, o: unknown, path: string): Lease4 | undefined {
   return got.lease;
 }
 
-/** Kea's lease JSON with `expire` (= cltt + valid-lft) as HA sends it, keeping `cltt` too. */
+/**
+ * Kea's lease JSON with `expire` (= cltt + valid-lft) as HA sends it, keeping `cltt` too. Every
+ * replicated lease goes through here, so the object is built in one literal (the same keys, in the
+ * same order, as leaseToKeaJson plus `expire`) rather than copied from leaseToKeaJson's result.
+ */
 function leaseJson(l: Lease4): Record<string, unknown> {
-  return { ...leaseToKeaJson(l), expire: l.cltt + l.validLifetime };
+  const a = l.address;
+  const out: Record<string, unknown> = {
+    'ip-address': `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`,
+    'hw-address': l.hwAddress,
+    'valid-lft': l.validLifetime,
+    cltt: l.cltt,
+    'subnet-id': l.subnetId,
+    hostname: l.hostname,
+    state: LEASE_STATE_CODE[l.state],
+    'fqdn-fwd': false,
+    'fqdn-rev': false,
+    expire: l.cltt + l.validLifetime,
+  };
+  // Kea omits client-id when the lease has none.
+  if (l.clientId !== null) out['client-id'] = l.clientId;
+  return out;
 }
 
 export const lease4Update = defineCommand<LeaseArgs>(

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseIp4 } from '../util/index.ts';
+import fc from 'fast-check';
+import { formatHex, parseHex, parseIp4 } from '../util/index.ts';
 import type { Lease4 } from './lease4.ts';
 import { leaseFromKeaJson, leaseToKeaJson } from './lease-json.ts';
 
@@ -57,5 +58,26 @@ describe('lease JSON (Kea shape)', () => {
   it('rejects non-objects', () => {
     assert.ok('error' in leaseFromKeaJson(null));
     assert.ok('error' in leaseFromKeaJson([1]));
+  });
+
+  it('reads hex fields exactly as parseHex + formatHex would, canonical or not (fast path for the canonical form)', () => {
+    const hexish = fc.stringMatching(/^[0-9a-fA-F:\- x]{0,70}$/);
+    const canonical = fc.uint8Array({ minLength: 0, maxLength: 30 }).map((b) => formatHex(b));
+    const slow = (text: string, max: number, min: number): string | null => {
+      const b = parseHex(text);
+      return b === null || b.length > max || b.length < min ? null : formatHex(b);
+    };
+    fc.assert(fc.property(fc.oneof(hexish, canonical), fc.oneof(hexish, canonical), (hw, cid) => {
+      const r = leaseFromKeaJson({ ...leaseToKeaJson(lease), 'hw-address': hw, 'client-id': cid });
+      const wantHw = hw === '' ? '' : slow(hw, 20, 0);
+      const wantCid = slow(cid, 255, 1);
+      if (wantHw === null || wantCid === null) {
+        assert.ok('error' in r, `${JSON.stringify({ hw, cid })} → ${JSON.stringify(r)}`);
+        return;
+      }
+      assert.ok('lease' in r, `${JSON.stringify({ hw, cid })} → ${JSON.stringify(r)}`);
+      assert.equal(r.lease.hwAddress, wantHw);
+      assert.equal(r.lease.clientId, wantCid);
+    }), { numRuns: 2000 });
   });
 });

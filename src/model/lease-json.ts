@@ -51,7 +51,9 @@ export function leaseFromKeaJson(v: unknown): { lease: Lease4 } | { error: strin
 
   let hwAddress = '';
   const hw = o['hw-address'];
-  if (hw !== undefined && hw !== '') {
+  if (typeof hw === 'string' && isCanonicalHex(hw, 20)) {
+    hwAddress = hw;
+  } else if (hw !== undefined && hw !== '') {
     const bytes = typeof hw === 'string' ? parseHex(hw) : null;
     if (bytes === null || bytes.length > 20) return { error: "'hw-address': expected up to 20 hex bytes" };
     hwAddress = formatHex(bytes);
@@ -59,7 +61,9 @@ export function leaseFromKeaJson(v: unknown): { lease: Lease4 } | { error: strin
 
   let clientId: string | null = null;
   const cid = o['client-id'];
-  if (cid !== undefined && cid !== null) {
+  if (typeof cid === 'string' && cid !== '' && isCanonicalHex(cid, 255)) {
+    clientId = cid;
+  } else if (cid !== undefined && cid !== null) {
     const bytes = typeof cid === 'string' ? parseHex(cid) : null;
     if (bytes === null || bytes.length === 0 || bytes.length > 255) return { error: "'client-id': expected 1 to 255 hex bytes" };
     clientId = formatHex(bytes);
@@ -93,6 +97,26 @@ export function leaseFromKeaJson(v: unknown): { lease: Lease4 } | { error: strin
     if (o[key] !== undefined && typeof o[key] !== 'boolean') return { error: `'${key}': expected a boolean` };
   }
   return { lease: { address, hwAddress, clientId, subnetId, cltt, validLifetime, hostname, state } };
+}
+
+/**
+ * True for text already in the normalised form (lower-case two-digit groups joined by ':', at most
+ * `maxBytes` groups; '' for none): what tandem and Kea send, so parseHex + formatHex can be skipped.
+ * Every HA-replicated lease passes here, twice per address (hw-address, client-id).
+ */
+function isCanonicalHex(text: string, maxBytes: number): boolean {
+  const n = text.length;
+  if (n === 0) return true;
+  if (n % 3 !== 2 || (n + 1) / 3 > maxBytes) return false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (i % 3 === 2) {
+      if (c !== 58) return false; // ':'
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) { // 0-9 a-f
+      return false;
+    }
+  }
+  return true;
 }
 
 function isNonNegInt(x: unknown): x is number {

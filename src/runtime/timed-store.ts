@@ -6,13 +6,19 @@ import type { Histogram } from '../obs/index.ts';
  * in seconds, failed writes included. Reads pass straight through.
  */
 export function timeLeaseStore(store: LeaseStore, writes: Histogram, now: () => number = () => performance.now()): LeaseStore {
-  const timed = async (work: () => Promise<void>) => {
+  // Every lease write passes here: the store's own promise is returned, observed on the side
+  // (no extra async frame per write).
+  const timed = (work: () => Promise<void>): Promise<void> => {
     const start = now();
+    let p: Promise<void>;
     try {
-      await work();
-    } finally {
-      writes.observe((now() - start) / 1000);
+      p = work();
+    } catch (error) {
+      p = Promise.reject(error);
     }
+    const done = (): void => writes.observe((now() - start) / 1000);
+    p.then(done, done);
+    return p;
   };
   return {
     get4: (address) => store.get4(address),

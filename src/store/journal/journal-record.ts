@@ -14,8 +14,25 @@ export type DecodedRecord = JournalRecord | { readonly kind: 'skip'; readonly re
 
 const LEASE_STATES: ReadonlySet<string> = new Set<LeaseState>(['default', 'declined', 'expired-reclaimed']);
 
-/** Encodes a lease snapshot (or, with `deleted`, its tombstone) as one line including the newline. */
+/**
+ * Encodes a lease snapshot (or, with `deleted`, its tombstone) as one line including the newline.
+ * Every committed lease change is encoded here, so the line is written as text, with the same keys
+ * in the same order as JSON.stringify of the record object (what the slow path below still does for
+ * numbers JSON would spell differently, such as NaN); strings go through JSON.stringify for escaping.
+ */
 export function encodeRecord(lease: Lease4, seq: number, deleted = false): string {
+  const { cltt, validLifetime: valid, subnetId: subnet } = lease;
+  if (Number.isFinite(cltt) && Number.isFinite(valid) && Number.isFinite(subnet) && Number.isFinite(seq)) {
+    const a = lease.address;
+    const cid = lease.clientId === null ? 'null' : JSON.stringify(lease.clientId);
+    return `{"v":${JOURNAL_RECORD_VERSION},"family":4,"addr":"${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}",`
+      + `"hw":${JSON.stringify(lease.hwAddress)},"cid":${cid},"subnet":${subnet},"cltt":${cltt},"valid":${valid},`
+      + `"state":${JSON.stringify(deleted ? 'deleted' : lease.state)},"host":${JSON.stringify(lease.hostname)},"seq":${seq}}\n`;
+  }
+  return encodeRecordSlow(lease, seq, deleted);
+}
+
+function encodeRecordSlow(lease: Lease4, seq: number, deleted: boolean): string {
   return JSON.stringify({
     v: JOURNAL_RECORD_VERSION,
     family: 4,
