@@ -28,8 +28,6 @@ export type HaHookState = {
   mayUseOthers(): boolean;
   /** False until the store is known to hold the partner's leases (no free address may be handed out). */
   mayAllocate?(): boolean;
-  /** The store has been synced with the partner (or this server was in the normal state with it) since start. */
-  synced?(): boolean;
   /** The lease the partner holds for this address, as far as this server knows (acked or received). */
   known?(address: Ip4): Lease4 | undefined;
   /** A lease for this address sent to the partner and never acked: it may hold it, or not. */
@@ -42,6 +40,17 @@ export type HaHookState = {
   /** Wall clock, epoch seconds. */
   now?(): number;
 };
+
+/** The same version of one lease (what an ack or an update carried). */
+function sameVersion(a: Lease4, b: Lease4): boolean {
+  return a.cltt === b.cltt && a.validLifetime === b.validLifetime && a.state === b.state
+    && a.hwAddress === b.hwAddress && a.clientId === b.clientId;
+}
+
+/** A lease that binds (or bound) the address to a client other than this one. */
+function namesAnotherClient(lease: Lease4, client: Exchange4['client'], matchClientId: boolean): boolean {
+  return (lease.hwAddress !== '' || lease.clientId !== null) && !leaseBelongsTo(lease, client, matchClientId);
+}
 
 /** The partner holds this lease for this client, bound (failover-12: its acknowledged binding). */
 function partnerBinding(s: HaHookState, address: Ip4, client: Exchange4['client'], matchClientId: boolean): Lease4 | null {
@@ -112,14 +121,16 @@ export function createHaHooks(s: HaHookState): { readonly hooks: ExchangeHooks4;
       // giving it back cannot clash (failover-12: a server may always extend an acknowledged binding).
       if (partnerBinding(s, address, client, subnet.matchClientId) !== null) return null;
       if (!reserved && !policy.mayUseOthers() && !policy.owns(subnet.id, address)) return "is the HA partner's to hand out";
-      // A binding of another client that the partner holds, or may hold (sent, never acked), and cannot
-      // hear has ended here: the partner may be renewing it right now (failover-12: an expired lease
-      // becomes free only once the partner acknowledges it).
-      // Before its first sync (a restart) this server does not know what the partner holds: any stored
-      // binding may be one the partner is renewing.
-      const stored = s.synced !== undefined && !s.synced() ? existing ?? undefined : undefined;
-      for (const k of [s.known?.(address), s.inDoubt?.(address), stored]) {
-        if (k === undefined || k.state !== 'default' || leaseBelongsTo(k, client, subnet.matchClientId)) continue;
+      // A binding of another client that the partner holds, or may hold, and cannot hear has ended
+      // here: the partner may be renewing it right now (failover-12: an expired lease becomes free
+      // only once the partner acknowledges it). It may hold what it acked or sent us, what we sent
+      // and it never acked, and the stored lease unless it acked exactly that one: the stored lease
+      // may have reached it in a sync page, and our expiry or release of it has not.
+      const known = s.known?.(address);
+      const stored = existing !== null && (known === undefined || !sameVersion(known, existing)) ? existing : null;
+      for (const [k, endedCounts] of [[known, false], [s.inDoubt?.(address), false], [stored, true]] as const) {
+        if (k == null || !namesAnotherClient(k, client, subnet.matchClientId)) continue;
+        if (k.state !== 'default' && !(endedCounts && k.state === 'expired-reclaimed')) continue;
         const at = s.reuseAt?.(k) ?? null;
         const now = s.now?.() ?? Date.now() / 1000;
         if (at === null) return 'was leased to another client, and the partner (out of touch) may still be renewing it';

@@ -111,7 +111,7 @@ describe('lease updates to the partner', () => {
     let mode: 'down' | 'conflict' | 'hang' = 'down';
     const u = createLeaseUpdates({
       store, ackTimeoutMs: 50,
-      onRejected: (a) => rejected.push(String(a)),
+      onRejected: (l) => rejected.push(String(l.address)),
       send: async () => {
         if (mode === 'down') return { ok: false, code: 'ERR_HA_PARTNER_UNREACHABLE', error: 'ECONNREFUSED' };
         if (mode === 'conflict') {

@@ -44,7 +44,7 @@ export type LeaseUpdatesOptions = {
   readonly maxInFlight?: number;
   readonly ackTimeoutMs?: number;
   /** The partner refused a lease with a conflict (result 4). */
-  readonly onRejected?: (address: Ip4, reason: string) => void;
+  readonly onRejected?: (lease: Lease4, reason: string) => void;
   /** A batch failed as a whole (partner unreachable, error answer). */
   readonly onBatchFailed?: (error: string, leases: number) => void;
   /** The partner acknowledged this change: it now holds this lease (or, removed, none). */
@@ -177,7 +177,7 @@ export function createLeaseUpdates(opts: LeaseUpdatesOptions): LeaseUpdates {
         failedSet.add(f.ipAddress);
         if (f.result === RESULT.CONFLICT) {
           const item = batch.find((i) => formatIp4(i.lease.address) === f.ipAddress);
-          if (item !== undefined) opts.onRejected?.(item.lease.address, f.errorMessage);
+          if (item !== undefined) opts.onRejected?.(item.lease, f.errorMessage);
         }
       }
     }

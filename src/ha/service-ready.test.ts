@@ -118,14 +118,16 @@ describe('HA service: heartbeats under steady lease traffic', () => {
 });
 
 describe('HA service: a restarted server that cannot reach its partner', () => {
-  it('renews what it knows but hands out no free address until it syncs or the operator declares the partner down', async () => {
+  it('renews what it knows but hands out no free address until it syncs, or MCLT after the operator declares the partner down', async () => {
     const config = secondaryConfig(200);
     const unreachable: PartnerClient = {
       async send() { await new Promise((r) => setImmediate(r)); return { ok: false, code: 'ERR_HA_PARTNER_UNREACHABLE', error: 'connect ECONNREFUSED' } as never; },
       close() {},
     };
+    let offsetSec = 0;
+    const clock = { now: () => systemClock.now() + offsetSec, monotonicMs: () => systemClock.monotonicMs() + offsetSec * 1000 };
     const service = createHaService({
-      ha: { ...config.ha!, maxResponseDelayMs: 300 }, subnets: config.subnets, store: createMemoryLeaseStore(), clock: systemClock,
+      ha: { ...config.ha!, maxResponseDelayMs: 300 }, subnets: config.subnets, store: createMemoryLeaseStore(), clock,
       log: createMemoryLogger(), partner: unreachable,
     });
     running = service;
@@ -137,6 +139,9 @@ describe('HA service: a restarted server that cannot reach its partner', () => {
     assert.equal(anOwnAddress, null, 'no free address may be handed out before a sync');
     assert.equal((service.status() as { 'leases-synced': boolean })['leases-synced'], false);
     assert.equal(service.partnerDown().ok, true);
-    assert.ok([...Array(190).keys()].some((i) => service.addressPolicy.owns(1, 0x0a00000a + i)), 'after the operator\'s partner-down, its own share again');
+    const ownsAny = () => [...Array(190).keys()].some((i) => service.addressPolicy.owns(1, 0x0a00000a + i));
+    assert.equal(ownsAny(), false, 'the partner, declared down, may have used our free addresses while we were away');
+    offsetSec += config.ha!.mcltSec;
+    assert.ok(ownsAny(), 'MCLT after the operator\'s partner-down, its own share again');
   });
 });

@@ -117,6 +117,8 @@ export function createHaService(opts: HaServiceOptions): HaService {
   let syncGeneration = 0;
   let syncFailedAtMs = -Infinity;
   let downCause: PartnerDownCause | null = null;
+  /** When (monotonic ms) the operator declared the partner down; MCLT from then unlocks its addresses. */
+  let declaredDownAtMs: number | null = null;
   /**
    * Whether this server's store is known to hold what the partner granted: after a sync, or once in
    * the normal state with the partner. Until then (a restart with the partner unreachable) it renews
@@ -174,9 +176,10 @@ export function createHaService(opts: HaServiceOptions): HaService {
     store, send: (c) => send(c), ...(opts.maxBatch !== undefined ? { maxBatch: opts.maxBatch } : {}),
     ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
     ackTimeoutMs: Math.max(1000, ha.maxAckDelayMs),
-    onRejected: (address, reason) => {
-      rejected.add(address);
-      log.log('HA_LEASE_UPDATE_REJECTED', { server: me.name, address: formatIp4(address), reason });
+    onRejected: (lease, reason) => {
+      rejected.add(lease.address);
+      log.log('HA_LEASE_UPDATE_REJECTED', { server: me.name, address: formatIp4(lease.address), reason });
+      track(dropRejected(lease));
       evaluate();
     },
     onBatchFailed: (error, leases) => log.log('HA_LEASE_UPDATES_FAILED', { server: me.name, leases, error }),
@@ -186,6 +189,23 @@ export function createHaService(opts: HaServiceOptions): HaService {
       if (removed) known.delete(lease.address); else known.set(lease.address, lease);
     },
   });
+
+  /**
+   * The partner holds this address for another client and refused our lease: ours is removed (if it
+   * is still the one refused), so that no later renewal can ACK it; the removal is not sent back.
+   */
+  async function dropRejected(lease: Lease4): Promise<void> {
+    const current = await store.get4(lease.address);
+    if (inDoubt.get(lease.address) === lease) inDoubt.delete(lease.address);
+    if (current === null || !sameLease(current, lease)) return;
+    updates.expectEcho(current, true);
+    try {
+      await store.remove4(lease.address, leaseVersion(current));
+    } catch (error) {
+      updates.cancelEcho(current, true);
+      if (!(error instanceof StoreConflictError)) throw error;
+    }
+  }
 
   function facts(): HaFacts {
     const sinceContactMs = clock.monotonicMs() - lastContactMs;
@@ -198,6 +218,7 @@ export function createHaService(opts: HaServiceOptions): HaService {
       maintenance, partnerDownCommand, resetRequested, sync, partnerUnsentChanged,
       configHashMatches: replication.matches(),
       partnerDownCause: downCause,
+      declaredDownForMs: declaredDownAtMs === null ? null : clock.monotonicMs() - declaredDownAtMs,
       partnerAddressesInUse,
     };
   }
@@ -216,7 +237,7 @@ export function createHaService(opts: HaServiceOptions): HaService {
         const before = state;
         const d = decide({ me: state, partner: view, facts: facts(), config: ha, role, autoFailover: me.autoFailover });
         if (d.next !== state) {
-          if (state === 'partner-down') downCause = null;
+          if (state === 'partner-down') { downCause = null; declaredDownAtMs = null; }
           if (d.next === 'terminated') terminatedReason = null;
           state = d.next;
           sync = 'idle';
@@ -259,7 +280,11 @@ export function createHaService(opts: HaServiceOptions): HaService {
       case 'cap-leases-at-mclt': mcltCap = e.on; return;
       case 'use-partner-addresses': partnerAddressesInUse = e.on; return;
       case 'send-lease-updates': updates.setEnabled(e.on && ha.sendLeaseUpdates); return;
-      case 'enter-partner-down': downCause = e.cause; partnerDownCommand = false; return;
+      case 'enter-partner-down':
+        downCause = e.cause;
+        declaredDownAtMs = e.cause === 'command' ? clock.monotonicMs() : null;
+        partnerDownCommand = false;
+        return;
       case 'start-sync': startSync(e.disablePartner); return;
       case 'notify-sync-complete':
         track(send(haSyncCompleteNotify.build({ serverName: me.name, originId: ORIGIN_ID })));
@@ -419,12 +444,12 @@ export function createHaService(opts: HaServiceOptions): HaService {
   }
 
   /**
-   * A live partner lease that names another client for an address leased here beyond any clock skew
-   * we tolerate: two servers gave one address to two clients (Kea answers such updates with result 4).
+   * A live partner lease that names another client for an address leased here and not expired: two
+   * servers gave one address to two clients (Kea answers such updates with result 4).
    */
   function clashes(existing: Lease4, incoming: Lease4): boolean {
     if (existing.state !== 'default' || incoming.state !== 'default') return false;
-    if (leaseExpiry(existing) <= clock.now() + ha.clockSkewWarnSec) return false;
+    if (leaseExpiry(existing) <= clock.now()) return false;
     const sameClient = existing.clientId !== null && incoming.clientId !== null
       ? existing.clientId === incoming.clientId : existing.hwAddress === incoming.hwAddress;
     return !sameClient;
@@ -446,17 +471,18 @@ export function createHaService(opts: HaServiceOptions): HaService {
     waitForAck: (lease) => updates.waitFor(lease),
     ownership: () => ownership,
     mayUseOthers: () => partnerAddressesInUse,
-    mayAllocate: () => caughtUp || downCause === 'command',
-    synced: () => caughtUp,
+    // Without a sync, free addresses are safe only once the partner, declared down, cannot hold any
+    // of them any more: MCLT after the declaration (it may have used ours while we were away).
+    mayAllocate: () => caughtUp || (declaredDownAtMs !== null && clock.monotonicMs() - declaredDownAtMs >= ha.mcltSec * 1000),
     known: (address) => known.get(address),
     inDoubt: (address) => inDoubt.get(address),
     reuseAt: (partnerLease) => {
       if (downCause === 'maintenance') return 0;
-      if (downCause !== 'command') return null;
-      // The operator vouches the partner has not served since contact was lost: whatever it granted
-      // or extended runs out MCLT after the later of that lease's expiry and the interruption's start.
-      const since = clock.now() - (facts().interruptedForMs ?? 0) / 1000;
-      return Math.max(leaseExpiry(partnerLease), since) + ha.mcltSec;
+      if (declaredDownAtMs === null) return null;
+      // The operator vouches the partner has stopped: whatever it granted or extended runs out MCLT
+      // after the later of that lease's expiry and the declaration.
+      const declaredAt = clock.now() - (clock.monotonicMs() - declaredDownAtMs) / 1000;
+      return Math.max(leaseExpiry(partnerLease), declaredAt) + ha.mcltSec;
     },
     now: () => clock.now(),
   });
@@ -513,6 +539,12 @@ export function createHaService(opts: HaServiceOptions): HaService {
     },
     async maintenanceStart() {
       if (state === 'in-maintenance' || state === 'partner-in-maintenance') return refuse(`the server is already in ${state}`);
+      // The partner's leases must all be here before it stops: only from the normal state, where
+      // both have exchanged what they granted apart and every change is acknowledged.
+      const normal = ha.mode === 'load-balancing' ? 'load-balancing' : 'hot-standby';
+      if (state !== normal || view !== normal) {
+        return refuse(`maintenance starts only when both servers are in ${normal} (this server: ${state}, partner: ${view}); wait for them to finish syncing`);
+      }
       const r = await send(haMaintenanceNotify.build({ serverName: me.name, cancel: false, state }));
       // Maintenance hands the partner's clients and free addresses over at once, which is safe only
       // when the partner agreed to stop serving. Unreachable: refuse (use ha-partner-down instead).
@@ -531,6 +563,10 @@ export function createHaService(opts: HaServiceOptions): HaService {
     },
     maintenanceNotify(cancel) {
       if (!cancel && state === 'in-maintenance') return ok('Server is already in maintenance.');
+      const normal = ha.mode === 'load-balancing' ? 'load-balancing' : 'hot-standby';
+      if (!cancel && (state !== normal || updates.backlogCount() > 0)) {
+        return refuse(`this server is in ${state}${updates.backlogCount() > 0 ? ` with ${updates.backlogCount()} changes not yet sent` : ''}; maintenance starts from ${normal} only`);
+      }
       maintenance = cancel ? 'cancel' : 'notified';
       evaluate();
       return ok(cancel ? 'Server maintenance canceled.' : 'Server is in-maintenance state.');
@@ -569,6 +605,7 @@ export function createHaService(opts: HaServiceOptions): HaService {
       if (state === 'partner-down') {
         // Entered automatically; the operator now vouches that the partner is down.
         downCause = 'command';
+        declaredDownAtMs = clock.monotonicMs();
         evaluate();
         return ok('Server is in partner-down; the partner is now declared down by command.');
       }
@@ -581,7 +618,7 @@ export function createHaService(opts: HaServiceOptions): HaService {
     },
     status() {
       const snap = detector.snapshot();
-      const policyNow = allocationPolicy(state, { interruptedForMs: facts().interruptedForMs, partnerDownCause: downCause }, ha.mcltSec);
+      const policyNow = allocationPolicy(state, { declaredDownForMs: facts().declaredDownForMs, partnerDownCause: downCause }, ha.mcltSec);
       return {
         'ha-mode': ha.mode,
         'ha-servers': {

@@ -34,8 +34,9 @@ const NORMAL: Row = {
   'in-maintenance': 'partner-in-maintenance', 'partner-in-maintenance': 'in-maintenance',
 };
 const RECOVERY: Row = { X: 'waiting', 'partner-down': 'waiting', terminated: 'terminated' };
+// partner-down + partner ready: stay, pulling the partner's leases first (scenario below).
 const PARTNER_DOWN: Row = {
-  ready: 'N', N: 'waiting', X: 'waiting', 'communication-recovery': 'waiting',
+  N: 'waiting', X: 'waiting', 'communication-recovery': 'waiting',
   'partner-down': { primary: 'stay', other: 'waiting' }, 'partner-in-maintenance': 'waiting', backup: 'waiting',
 };
 const PARTNER_IN_MAINTENANCE: Row = { waiting: 'N', syncing: 'N', ready: 'N', unavailable: 'partner-down' };
@@ -152,7 +153,7 @@ describe('servesDhcp, servedScopes and allocationPolicy', () => {
     assert.deepEqual(allocationPolicy('load-balancing', NO_FACTS, 3600), { fromOwnOnly: true, mcltCap: false, partnerAddressesUsable: false });
   });
   it("partner-down: the partner's addresses only after MCLT, and only when the partner is known to be down", () => {
-    const pd = (cause: HaFacts['partnerDownCause'], ms: number) => allocationPolicy('partner-down', { partnerDownCause: cause, interruptedForMs: ms }, 3600);
+    const pd = (cause: HaFacts['partnerDownCause'], ms: number) => allocationPolicy('partner-down', { partnerDownCause: cause, declaredDownForMs: ms }, 3600);
     assert.equal(pd('command', 3_599_999).partnerAddressesUsable, false);
     assert.deepEqual(pd('command', 3_600_000), { fromOwnOnly: false, mcltCap: true, partnerAddressesUsable: true });
     assert.equal(pd('unacked-clients', 10_000_000).partnerAddressesUsable, false, 'a partition can show each side the other\'s clients retrying');
@@ -243,8 +244,9 @@ describe('decide: scenarios', () => {
     const { seen, effects } = run('partner-down', 'primary', [
       ['waiting', { partnerDownCause: 'unacked-clients' }],
       ['syncing', { partnerDownCause: 'unacked-clients' }],
-      ['ready', { partnerDownCause: 'unacked-clients', partnerUnsentChanged: true }],
-      ['ready', { partnerDownCause: 'unacked-clients', partnerUnsentChanged: true, sync: 'done' }],
+      // Always, even with an unchanged unsent-update-count: a partner that restarted counts from zero.
+      ['ready', { partnerDownCause: 'unacked-clients' }],
+      ['ready', { partnerDownCause: 'unacked-clients', sync: 'done' }],
     ]);
     assert.deepEqual(seen, ['partner-down', 'partner-down', 'partner-down', 'load-balancing']);
     assert.ok(effects[2]!.some((e) => e.kind === 'start-sync' && !e.disablePartner));

@@ -55,6 +55,8 @@ export type HaFacts = {
   readonly configHashMatches: boolean | null;
   /** The cause recorded when partner-down was entered (the service keeps it); null otherwise. */
   readonly partnerDownCause: PartnerDownCause | null;
+  /** Milliseconds since the operator declared the partner down (ha-partner-down); null when not declared. */
+  readonly declaredDownForMs: number | null;
   /** Whether the allocator currently may take the partner's free addresses (the service's last applied value). */
   readonly partnerAddressesInUse: boolean;
 };
@@ -62,7 +64,7 @@ export type HaFacts = {
 export const NO_FACTS: HaFacts = Object.freeze({
   sinceContactMs: 0, interruptedForMs: null, unackedClients: 0, clockSkewSec: null, rejectedUpdates: 0,
   maintenance: 'none', partnerDownCommand: false, resetRequested: false, sync: 'idle',
-  partnerUnsentChanged: false, configHashMatches: null, partnerDownCause: null, partnerAddressesInUse: false,
+  partnerUnsentChanged: false, configHashMatches: null, partnerDownCause: null, declaredDownForMs: null, partnerAddressesInUse: false,
 });
 
 export type HaDecideConfig = Pick<HaConfig,
@@ -159,12 +161,13 @@ const UNLOCKING_CAUSES: ReadonlySet<PartnerDownCause> = new Set(['command', 'mai
 /**
  * The allocation safety rules (failover-12 §5.2.1, DESIGN "The HA model"):
  * - interrupted: own free addresses only, every lease capped at MCLT;
- * - partner-down: the partner's free addresses only once MCLT has passed since the interruption
- *   began, and only when the partner is known to have stopped (command, unacked-clients evidence,
- *   maintenance). After an automatic switchover the partner may be alive behind a partition, so its
- *   free addresses stay its own (docs/ha.md).
+ * - partner-down: the partner's free addresses only when the partner is known to have stopped: at
+ *   once after an agreed maintenance, MCLT after the operator declared it down (failover-12's
+ *   "MCLT after entering partner-down", as dhcpd and Windows: the partner may have served alone
+ *   right up to then). After an automatic switchover or the unacked-clients evidence the partner
+ *   may be alive behind a partition, so its free addresses stay its own (docs/ha.md).
  */
-export function allocationPolicy(state: HaState, facts: Pick<HaFacts, 'interruptedForMs' | 'partnerDownCause'>, mcltSec: number): AllocationPolicy {
+export function allocationPolicy(state: HaState, facts: Pick<HaFacts, 'declaredDownForMs' | 'partnerDownCause'>, mcltSec: number): AllocationPolicy {
   switch (state) {
     case 'load-balancing': case 'hot-standby':
       return { fromOwnOnly: true, mcltCap: false, partnerAddressesUsable: false };
@@ -175,7 +178,7 @@ export function allocationPolicy(state: HaState, facts: Pick<HaFacts, 'interrupt
       return { fromOwnOnly: false, mcltCap: false, partnerAddressesUsable: true };
     case 'partner-down': {
       const cause = facts.partnerDownCause;
-      const mcltPassed = facts.interruptedForMs !== null && facts.interruptedForMs >= mcltSec * 1000;
+      const mcltPassed = facts.declaredDownForMs !== null && facts.declaredDownForMs >= mcltSec * 1000;
       const usable = cause !== null && UNLOCKING_CAUSES.has(cause) && (cause === 'maintenance' || mcltPassed);
       return { fromOwnOnly: !usable, mcltCap: true, partnerAddressesUsable: usable };
     }
@@ -278,8 +281,9 @@ function stateStep(input: DecideInput): Step {
     case 'partner-down':
       if (partner === 'unavailable' || partner === 'waiting' || partner === 'syncing' || partner === 'in-maintenance' || partner === 'terminated') return stay(me);
       if (partner === 'ready') {
-        // The partner pulled our leases. If it granted leases while apart, pull its leases too, still serving.
-        if (!facts.partnerUnsentChanged || facts.sync === 'done') return { next: normal, reason: 'partner is back and synced' };
+        // The partner pulled our leases; pull its leases too, still serving. Its unsent-update-count
+        // cannot tell: a partner that restarted while apart counts from zero again.
+        if (!config.syncLeases || facts.sync === 'done') return { next: normal, reason: 'partner is back and synced' };
         if (facts.sync === 'idle' || facts.sync === 'failed') return stay(me, [{ kind: 'start-sync', disablePartner: false }]);
         return stay(me);
       }
@@ -342,7 +346,8 @@ function entryEffects(input: DecideInput, next: HaState, cause: PartnerDownCause
   const out: HaEffect[] = [];
   const scope = servedScopes(config.mode, role, next, input.autoFailover === undefined ? {} : { autoFailover: input.autoFailover });
   out.push(scope === 'none' ? { kind: 'stop-serving' } : { kind: 'serve-scopes', scope });
-  const policy = allocationPolicy(next, { interruptedForMs: input.facts.interruptedForMs, partnerDownCause: cause }, config.mcltSec);
+  // Entering partner-down by command declares the partner down now: MCLT runs from here.
+  const policy = allocationPolicy(next, { declaredDownForMs: cause === 'command' ? 0 : null, partnerDownCause: cause }, config.mcltSec);
   out.push({ kind: 'cap-leases-at-mclt', on: policy.mcltCap });
   out.push({ kind: 'use-partner-addresses', on: policy.partnerAddressesUsable });
   const sendsUpdates = next === 'load-balancing' || next === 'hot-standby' || next === 'partner-in-maintenance';

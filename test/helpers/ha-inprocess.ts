@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { formatIp4, parseIp4, systemClock } from '../../src/util/index.ts';
 import type { Clock } from '../../src/util/index.ts';
-import { Opt4, decodeMessage4, getIp4Option } from '../../src/codec/index.ts';
+import { Opt4, decodeMessage4, getIp4Option, getMessageType4, getUint32Option } from '../../src/codec/index.ts';
 import type { Message4 } from '../../src/codec/index.ts';
 import { parseConfig4 } from '../../src/config/index.ts';
 import type { Config4 } from '../../src/model/index.ts';
@@ -186,3 +186,16 @@ export async function aStartedPair(mode: HaMode, o: PairOptions = {}): Promise<{
   await waitFor(`both in ${mode}`, () => p!.service.state() === mode && s!.service.state() === mode);
   return { p, s };
 }
+
+/** A client the given server answers in the normal state (the RFC 3074 split). */
+export async function clientOf(server: Node, other: Node, prefix: string): Promise<string> {
+  for (let i = 1; i < 200; i++) {
+    const mac = `${prefix}:${i.toString(16).padStart(2, '0')}`;
+    if (await other.process(aMessage4(DISCOVER, { mac })) === null && await server.process(aMessage4(DISCOVER, { mac })) !== null) return mac;
+  }
+  throw new Error(`no client of ${server.name} found`);
+}
+
+export const leaseTime = (m: Message4 | null): number | undefined => (m === null ? undefined : getUint32Option(m, Opt4.LEASE_TIME) ?? undefined);
+export const renew = (n: Node, mac: string, address: string) => n.process(aMessage4(REQUEST, { mac, ciaddr: address }));
+export const isAck = (m: Message4 | null): m is Message4 => m !== null && getMessageType4(m) === ACK;

@@ -4,12 +4,10 @@
 import { describe, it, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatIp4, parseIp4 } from '../../src/util/index.ts';
-import { Opt4, getMessageType4, getUint32Option } from '../../src/codec/index.ts';
-import type { Message4 } from '../../src/codec/index.ts';
-import { aMessage4 } from '../helpers/dhcp4-builders.ts';
+import { getMessageType4 } from '../../src/codec/index.ts';
 import { ShiftedClock } from '../helpers/fake-clock.ts';
 import { createMemoryLeaseStore } from '../../src/store/index.ts';
-import { ACK, DISCOVER, REQUEST, aNode, aStartedPair, dora, kill, stopNodes, waitFor } from '../helpers/ha-inprocess.ts';
+import { ACK, aNode, aStartedPair, clientOf, dora, kill, leaseTime, renew, stopNodes, waitFor } from '../helpers/ha-inprocess.ts';
 import type { Link, Node } from '../helpers/ha-inprocess.ts';
 
 afterEach(stopNodes);
@@ -25,17 +23,6 @@ async function aPair() {
   return { p, s, clock, link };
 }
 
-/** A client the given server answers in the normal state (the RFC 3074 split). */
-async function clientOf(server: Node, other: Node, prefix: string): Promise<string> {
-  for (let i = 1; i < 200; i++) {
-    const mac = `${prefix}:${i.toString(16).padStart(2, '0')}`;
-    if (await other.process(aMessage4(DISCOVER, { mac })) === null && await server.process(aMessage4(DISCOVER, { mac })) !== null) return mac;
-  }
-  throw new Error(`no client of ${server.name} found`);
-}
-
-const leaseTime = (m: Message4 | null): number | undefined => (m === null ? undefined : getUint32Option(m, Opt4.LEASE_TIME) ?? undefined);
-const renew = (n: Node, mac: string, address: string) => n.process(aMessage4(REQUEST, { mac, ciaddr: address }));
 
 async function cut(pair: { p: Node; s: Node; link: { up: boolean } }): Promise<void> {
   pair.link.up = false;
