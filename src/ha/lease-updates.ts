@@ -182,7 +182,7 @@ export function createLeaseUpdates(opts: LeaseUpdatesOptions): LeaseUpdates {
       }
     }
     for (const item of batch) {
-      const ok = !failedSet.has(formatIp4(item.lease.address));
+      const ok = failedSet.size === 0 || !failedSet.has(formatIp4(item.lease.address));
       if (ok) opts.onAcked?.(item.lease, item.removed);
       settle(item, ok);
     }
