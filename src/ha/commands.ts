@@ -1,4 +1,4 @@
-import { LEASE_STATE_CODE, leaseFromKeaJson, leaseToKeaJson } from '../model/index.ts';
+import { leaseFromKeaJson, leaseToHaJson, leaseToKeaJson } from '../model/index.ts';
 import type { Lease4 } from '../model/index.ts';
 import { parseIp4 } from '../util/index.ts';
 import { HA_STATES } from './states.ts';
@@ -183,39 +183,15 @@ function readLease(r: Reader, o: unknown, path: string): Lease4 | undefined {
   return got.lease;
 }
 
-/**
- * Kea's lease JSON with `expire` (= cltt + valid-lft) as HA sends it, keeping `cltt` too. Every
- * replicated lease goes through here, so the object is built in one literal (the same keys, in the
- * same order, as leaseToKeaJson plus `expire`) rather than copied from leaseToKeaJson's result.
- */
-function leaseJson(l: Lease4): Record<string, unknown> {
-  const a = l.address;
-  const out: Record<string, unknown> = {
-    'ip-address': `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`,
-    'hw-address': l.hwAddress,
-    'valid-lft': l.validLifetime,
-    cltt: l.cltt,
-    'subnet-id': l.subnetId,
-    hostname: l.hostname,
-    state: LEASE_STATE_CODE[l.state],
-    'fqdn-fwd': false,
-    'fqdn-rev': false,
-    expire: l.cltt + l.validLifetime,
-  };
-  // Kea omits client-id when the lease has none.
-  if (l.clientId !== null) out['client-id'] = l.clientId;
-  return out;
-}
-
 export const lease4Update = defineCommand<LeaseArgs>(
   'lease4-update',
-  (a) => ({ ...leaseJson(a.lease), 'force-create': true, origin: HA_ORIGIN }),
+  (a) => ({ ...leaseToHaJson(a.lease), 'force-create': true, origin: HA_ORIGIN }),
   (r, o) => ({ lease: readLease(r, o, 'lease') as Lease4 }),
 );
 
 export const lease4Del = defineCommand<LeaseArgs>(
   'lease4-del',
-  (a) => ({ ...leaseJson(a.lease), origin: HA_ORIGIN }),
+  (a) => ({ ...leaseToHaJson(a.lease), origin: HA_ORIGIN }),
   (r, o) => ({ lease: readLease(r, o, 'lease') as Lease4 }),
 );
 
@@ -239,7 +215,7 @@ function readLeaseList(r: Reader, o: Record<string, unknown>, key: string): Leas
 
 export const lease4BulkApply = defineCommand<BulkApplyArgs>(
   'lease4-bulk-apply',
-  (a) => ({ leases: a.leases.map(leaseJson), 'deleted-leases': a.deletedLeases.map(leaseJson), origin: HA_ORIGIN }),
+  (a) => ({ leases: a.leases.map(leaseToHaJson), 'deleted-leases': a.deletedLeases.map(leaseToHaJson), origin: HA_ORIGIN }),
   (r, o) => ({ leases: readLeaseList(r, o, 'leases'), deletedLeases: readLeaseList(r, o, 'deleted-leases') }),
 );
 

@@ -5,6 +5,6 @@ export type {
   LeaseDatabase, ExpiredLeasesProcessing, ControlSocketSpec, ControlClient, ControlTls,
 } from './subnet4.ts';
 export type { ReplyRoute4 } from './reply-route4.ts';
-export { leaseToKeaJson, leaseFromKeaJson } from './lease-json.ts';
+export { leaseToHaJson, leaseToKeaJson, leaseFromKeaJson } from './lease-json.ts';
 export type { KeaLease4Json } from './lease-json.ts';
 export type { HaConfig, HaMode, HaPeer, HaRole, HaTls } from './ha4.ts';

@@ -19,8 +19,21 @@ export type KeaLease4Json = {
 const STATE_BY_CODE: readonly LeaseState[] = ['default', 'declined', 'expired-reclaimed'];
 const U32 = 0xffffffff;
 
+/** Kea's lease JSON (lease4-get and friends). */
 export function leaseToKeaJson(l: Lease4): KeaLease4Json {
-  const out: KeaLease4Json = {
+  return keaJson(l, false);
+}
+
+/**
+ * Kea's lease JSON plus `expire` (= cltt + valid-lft), as HA sends leases to the partner. Every
+ * replicated lease is built here, so the object is made in one literal, not copied and extended.
+ */
+export function leaseToHaJson(l: Lease4): KeaLease4Json & { expire: number } {
+  return keaJson(l, true) as KeaLease4Json & { expire: number };
+}
+
+function keaJson(l: Lease4, withExpire: boolean): KeaLease4Json & { expire?: number } {
+  const out: KeaLease4Json & { expire?: number } = {
     'ip-address': formatIp4(l.address),
     'hw-address': l.hwAddress,
     'valid-lft': l.validLifetime,
@@ -31,6 +44,7 @@ export function leaseToKeaJson(l: Lease4): KeaLease4Json {
     'fqdn-fwd': false,
     'fqdn-rev': false,
   };
+  if (withExpire) out.expire = l.cltt + l.validLifetime;
   // Kea omits client-id when the lease has none.
   if (l.clientId !== null) out['client-id'] = l.clientId;
   return out;
