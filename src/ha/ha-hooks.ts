@@ -115,12 +115,13 @@ export function createHaHooks(s: HaHookState): { readonly hooks: ExchangeHooks4;
     },
     mayUseOthers: () => s.mayUseOthers() && (s.mayAllocate === undefined || s.mayAllocate()),
     refuse(subnet, client, address, reserved, existing) {
+      const partners = !reserved && !policy.mayUseOthers() && !policy.owns(subnet.id, address) ? "is the HA partner's to hand out" : null;
       // In the normal state the partner acks every change and refuses clashing ones: ownership suffices.
-      if (s.needsAck()) return !reserved && !policy.mayUseOthers() && !policy.owns(subnet.id, address) ? "is the HA partner's to hand out" : null;
+      if (s.needsAck()) return partners;
       // The partner knows this client holds this address, and so does not give it to anyone else:
       // giving it back cannot clash (failover-12: a server may always extend an acknowledged binding).
       if (partnerBinding(s, address, client, subnet.matchClientId) !== null) return null;
-      if (!reserved && !policy.mayUseOthers() && !policy.owns(subnet.id, address)) return "is the HA partner's to hand out";
+      if (partners !== null) return partners;
       // A binding of another client that the partner holds, or may hold, and cannot hear has ended
       // here: the partner may be renewing it right now (failover-12: an expired lease becomes free
       // only once the partner acknowledges it). It may hold what it acked or sent us, what we sent

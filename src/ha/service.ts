@@ -19,7 +19,7 @@ import { createLeaseUpdates } from './lease-updates.ts';
 import { createOwnership } from './ownership.ts';
 import type { Ownership } from './ownership.ts';
 import type { PartnerClient, PartnerResult } from './partner-client.ts';
-import { allocationPolicy, decide } from './states.ts';
+import { allocationPolicy, decide, normalState } from './states.ts';
 import type { HaEffect, HaFacts, HaState, MaintenanceRequest, PartnerDownCause, PartnerView, ServedScope, SyncStatus } from './states.ts';
 import { syncFromPartner } from './sync.ts';
 import { createConfigReplication } from './config-replication.ts';
@@ -541,7 +541,7 @@ export function createHaService(opts: HaServiceOptions): HaService {
       if (state === 'in-maintenance' || state === 'partner-in-maintenance') return refuse(`the server is already in ${state}`);
       // The partner's leases must all be here before it stops: only from the normal state, where
       // both have exchanged what they granted apart and every change is acknowledged.
-      const normal = ha.mode === 'load-balancing' ? 'load-balancing' : 'hot-standby';
+      const normal = normalState(ha.mode);
       if (state !== normal || view !== normal) {
         return refuse(`maintenance starts only when both servers are in ${normal} (this server: ${state}, partner: ${view}); wait for them to finish syncing`);
       }
@@ -563,7 +563,7 @@ export function createHaService(opts: HaServiceOptions): HaService {
     },
     maintenanceNotify(cancel) {
       if (!cancel && state === 'in-maintenance') return ok('Server is already in maintenance.');
-      const normal = ha.mode === 'load-balancing' ? 'load-balancing' : 'hot-standby';
+      const normal = normalState(ha.mode);
       if (!cancel && (state !== normal || updates.backlogCount() > 0)) {
         return refuse(`this server is in ${state}${updates.backlogCount() > 0 ? ` with ${updates.backlogCount()} changes not yet sent` : ''}; maintenance starts from ${normal} only`);
       }

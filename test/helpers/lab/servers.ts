@@ -1,5 +1,6 @@
 // The DHCP server under test: tandem (default) or Kea, chosen by TANDEM_E2E_SERVER.
 import { writeFileSync, readFileSync, existsSync } from 'node:fs';
+import type { KeaLease4Json } from '../../../src/model/index.ts';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LabError, run } from './netns.ts';
@@ -7,16 +8,8 @@ import type { Lab, LabProcess, Ns } from './netns.ts';
 
 export type ServerKind = 'tandem' | 'kea';
 
-export type KeaLease = {
-  'ip-address': string;
-  'hw-address': string;
-  'client-id'?: string;
-  'valid-lft': number;
-  cltt: number;
-  'subnet-id': number;
-  hostname: string;
-  state: number;
-};
+/** A lease as either server's lease4-get-all lists it (Kea's shape; the fqdn flags are not compared). */
+export type KeaLease = Omit<KeaLease4Json, 'fqdn-fwd' | 'fqdn-rev'>;
 
 export interface ServerHandle {
   readonly kind: ServerKind;
